@@ -1,0 +1,39 @@
+import Fluent
+import JWT
+import Vapor
+
+/// Requires `Authorization: JWT <token>` (as the seed's djangorestframework-jwt) or `Bearer <token>`, and logs the
+/// token's user in. The 401 bodies are the seed's.
+struct SessionAuthenticator: AsyncMiddleware {
+    static let schemes: Set<String> = ["jwt", "bearer"]
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        guard let token = Self.credential(in: request.headers) else {
+            throw Self.unauthorized(.detail("身份认证信息未提供。"))
+        }
+        let session: SessionToken
+        do { session = try await request.jwt.verify(token, as: SessionToken.self) } catch {
+            request.logger.debug("session token refused", metadata: ["reason": "\(type(of: error))"])
+            throw Self.invalidToken
+        }
+        guard let user = try await User.find(session.userID, on: request.db) else {
+            throw Self.unauthorized(.detail("找不到该用户。", extra: [("code", "user_not_found")]))
+        }
+        request.auth.login(user)
+        return try await next.respond(to: request)
+    }
+
+    static func credential(in headers: HTTPHeaders) -> String? {
+        guard let header = headers.first(name: .authorization) else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        guard parts.count == 2, schemes.contains(parts[0].lowercased()) else { return nil }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    static let invalidToken = unauthorized(.detail("Given token not valid for any token type", extra: [("code", "token_not_valid")]))
+
+    static func unauthorized(_ body: APIError.Body) -> APIError {
+        APIError(status: .unauthorized, body: body, headers: ["WWW-Authenticate": #"JWT realm="api""#])
+    }
+}

@@ -1,0 +1,25 @@
+import JWT
+import Vapor
+
+/// The JWT a signed-in client sends: `{user_id, username, exp}`, HS256 over `SECRET_KEY`.
+struct SessionToken: JWTPayload {
+    var userID: Int64
+    var username: String
+    var exp: ExpirationClaim
+
+    enum CodingKeys: String, CodingKey {
+        case userID = "user_id"
+        case username
+        case exp
+    }
+
+    init(user: User, lifetime: Int64) throws {
+        self.userID = try user.requireID()
+        self.username = user.username
+        self.exp = ExpirationClaim(value: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + TimeInterval(lifetime)).rounded(.down)))
+    }
+
+    func verify(using algorithm: some JWTAlgorithm) async throws {
+        try exp.verifyNotExpired()
+    }
+}

@@ -1,0 +1,60 @@
+import Fluent
+import JWT
+import Vapor
+
+/// Registration, sign-in and the signed-in user's profile.
+struct AccountController: RouteCollection {
+    static let badCredentials = "无法使用提供的认证信息登录。"
+    static let usernameTaken = "已存在一位使用该名字的用户。"
+
+    func boot(routes: any RoutesBuilder) throws {
+        routes.post("users", use: register)
+        routes.post("authorizations", use: signIn)
+        routes.grouped(SessionAuthenticator()).get("user", use: profile)
+    }
+
+    func register(request: Request) async throws -> Response {
+        let input = try RegistrationRequest(form: FormFields.decode(from: request))
+        if try await User.query(on: request.db).filter(\.$username == input.username).first() != nil {
+            throw APIError.fields([("username", [Self.usernameTaken])])
+        }
+        let user = User(username: input.username, passwordHash: try await request.password.async.hash(input.password), email: input.email)
+        do { try await user.create(on: request.db) } catch let error as any DatabaseError where error.isConstraintFailure {
+            throw APIError.fields([("username", [Self.usernameTaken])])  // lost a race with another registration
+        }
+        let body = RegistrationResponse(id: try user.requireID(), username: user.username, email: user.email,
+                                        token: try await Self.sessionToken(for: user, request: request))
+        return body.response(status: .created)
+    }
+
+    /// Always runs one bcrypt comparison, against a stand-in hash when the user is unknown, so that the answer's
+    /// timing does not tell which usernames exist.
+    func signIn(request: Request) async throws -> LoginResponse {
+        let input = try LoginRequest(form: FormFields.decode(from: request))
+        let user = try await User.query(on: request.db).filter(\.$username == input.username).first()
+        let hash = user?.passwordHash ?? request.application.unknownUserPasswordHash
+        let matches = try await request.password.async.verify(input.password, created: hash)
+        guard let user, matches else { throw APIError.nonField(Self.badCredentials) }
+        return LoginResponse(token: try await Self.sessionToken(for: user, request: request), userID: try user.requireID(), username: user.username)
+    }
+
+    func profile(request: Request) async throws -> ProfileResponse {
+        ProfileResponse(user: try request.auth.require(User.self))
+    }
+
+    static func sessionToken(for user: User, request: Request) async throws -> String {
+        try await request.jwt.sign(SessionToken(user: user, lifetime: request.application.settings.jwtExpiration))
+    }
+}
+
+extension Application {
+    private struct UnknownUserPasswordHashKey: StorageKey {
+        typealias Value = String
+    }
+
+    /// A bcrypt hash of a random password at the configured cost, made once at start-up.
+    var unknownUserPasswordHash: String {
+        get { storage[UnknownUserPasswordHashKey.self]! }
+        set { storage[UnknownUserPasswordHashKey.self] = newValue }
+    }
+}

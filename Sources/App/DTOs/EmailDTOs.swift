@@ -1,0 +1,30 @@
+import SignedToken
+
+struct EmailChangeRequest {
+    static let invalidMessage = "请输入合法的邮件地址。"
+
+    var email: String
+
+    init(form: FormFields) throws {
+        var errors = FieldErrors()
+        let email = form.text("email", into: &errors)
+        if let email, !EmailAddress.isValid(email) {
+            errors.add("email", Self.invalidMessage)
+        }
+        try errors.throwIfAny()
+        self.email = email!
+    }
+}
+
+struct EmailChangeResponse: JSONBody {
+    var id: Int64
+    var email: String
+
+    var members: [(String, CompactJSON.Value)] { [("id", .integer(id)), ("email", .string(email))] }
+}
+
+struct MessageResponse: JSONBody {
+    var message: String
+
+    var members: [(String, CompactJSON.Value)] { [("message", .string(message))] }
+}

@@ -1,0 +1,78 @@
+import SignedToken
+
+struct RegistrationRequest {
+    static let usernameCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+    var username: String
+    var password: String
+    var email: String
+
+    /// DRF-style validation with the seed's messages; every field is checked before anything is reported.
+    init(form: FormFields) throws {
+        var errors = FieldErrors()
+        let username = form.text("username", into: &errors)
+        let password = form.text("password", trim: false, into: &errors)
+        let email = form.text("email", required: false, into: &errors)
+        if let username {
+            if !(5...20).contains(username.count) {
+                errors.add("username", "仅允许5-20个字符的用户名")
+            } else if !username.allSatisfy(Self.usernameCharacters.contains) {
+                errors.add("username", "用户名只能包含字母、数字、下划线和连字符。")
+            }
+        }
+        if let password, !(8...20).contains(password.count) {
+            errors.add("password", "仅允许8-20个字符的密码")
+        }
+        if let email, !email.isEmpty, !EmailAddress.isValid(email) {
+            errors.add("email", EmailChangeRequest.invalidMessage)
+        }
+        try errors.throwIfAny()
+        self.username = username!
+        self.password = password!
+        self.email = email ?? ""
+    }
+}
+
+struct LoginRequest {
+    var username: String
+    var password: String
+
+    init(form: FormFields) throws {
+        var errors = FieldErrors()
+        let username = form.text("username", into: &errors)
+        let password = form.text("password", trim: false, into: &errors)
+        try errors.throwIfAny()
+        self.username = username!
+        self.password = password!
+    }
+}
+
+struct RegistrationResponse: JSONBody {
+    var id: Int64
+    var username: String
+    var email: String
+    var token: String
+
+    var members: [(String, CompactJSON.Value)] {
+        [("id", .integer(id)), ("username", .string(username)), ("email", .string(email)), ("token", .string(token))]
+    }
+}
+
+struct LoginResponse: JSONBody {
+    var token: String
+    var userID: Int64
+    var username: String
+
+    var members: [(String, CompactJSON.Value)] {
+        [("token", .string(token)), ("user_id", .integer(userID)), ("username", .string(username))]
+    }
+}
+
+struct ProfileResponse: JSONBody {
+    var user: User
+
+    var members: [(String, CompactJSON.Value)] {
+        [("id", .integer(user.id ?? 0)), ("username", .string(user.username)), ("email", .string(user.email)),
+         ("email_active", .bool(user.emailActive))]
+    }
+}

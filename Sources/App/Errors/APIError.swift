@@ -1,0 +1,44 @@
+import SignedToken
+import Vapor
+
+/// A failure answered to the client in the seed's DRF shapes.
+struct APIError: Error {
+    enum Body {
+        /// `{"detail": "…"}`, DRF's shape for authentication, throttling and request-level errors.
+        case detail(String, extra: [(String, String)] = [])
+        /// `{"field": ["…"], …}`, in field order.
+        case fields([(String, [String])])
+        /// `{"message": "…"}`, the seed's verification view.
+        case message(String)
+    }
+
+    var status: HTTPResponseStatus
+    var body: Body
+    var headers: HTTPHeaders = [:]
+
+    static func fields(_ errors: [(String, [String])]) -> APIError {
+        APIError(status: .badRequest, body: .fields(errors))
+    }
+
+    static func nonField(_ message: String) -> APIError {
+        .fields([("non_field_errors", [message])])
+    }
+
+    static func message(_ text: String, status: HTTPResponseStatus = .badRequest) -> APIError {
+        APIError(status: status, body: .message(text))
+    }
+
+    static func detail(_ text: String, status: HTTPResponseStatus) -> APIError {
+        APIError(status: status, body: .detail(text))
+    }
+}
+
+extension APIError.Body: JSONBody {
+    var members: [(String, CompactJSON.Value)] {
+        switch self {
+        case .detail(let text, let extra): [("detail", .string(text))] + extra.map { ($0.0, .string($0.1)) }
+        case .fields(let fields): fields.map { ($0.0, .array($0.1.map { .string($0) })) }
+        case .message(let text): [("message", .string(text))]
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Foundation
+import SQLKit
+import Vapor
+
+enum DatabaseSetup {
+    static func configure(_ app: Application, url: DatabaseURL) async throws {
+        switch url {
+        case .sqlite(let path):
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+            app.databases.use(.sqlite(.file(path)), as: .sqlite)
+            try await tuneSQLite(app)
+        case .postgres(let url):
+            app.databases.use(try .postgres(url: url), as: .psql)
+        }
+    }
+
+    /// WAL lets readers and the writer overlap, and NORMAL syncs the log at checkpoints rather than every commit
+    /// (durable across process crashes, which is what the queue needs). `synchronous` is per connection, and the
+    /// SQLite driver keeps one connection per event loop, so each loop's connection is set once here.
+    private static func tuneSQLite(_ app: Application) async throws {
+        for eventLoop in app.eventLoopGroup.makeIterator() {
+            let database = app.databases.database(logger: app.logger, on: eventLoop)! as! any SQLDatabase
+            try await database.raw("PRAGMA journal_mode=WAL").run()
+            try await database.raw("PRAGMA synchronous=NORMAL").run()
+        }
+    }
+}

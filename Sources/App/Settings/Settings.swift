@@ -1,0 +1,109 @@
+import Foundation
+
+/// Everything the service reads from its environment (DESIGN.md §7), parsed once at start-up.
+public struct Settings: Sendable {
+    /// A development key: at least 32 bytes (the JWT library refuses shorter HMAC keys), refused in production.
+    public static let developmentSecretKey = "meiduo-development-secret-key-do-not-use-in-production"
+    public static let minimumSecretKeyLength = 32
+
+    public var databaseURL: DatabaseURL
+    public var secretKey: String
+    public var verifyEmailTokenExpires: Int64
+    public var verifyEmailURL: String
+    public var verifyEmailResendInterval: Int64
+    public var jwtExpiration: Int64
+    public var bcryptCost: Int
+    public var corsAllowedOrigins: [String]
+
+    public init(
+        databaseURL: DatabaseURL = .sqlite(path: "var/meiduo.sqlite"),
+        secretKey: String = Settings.developmentSecretKey,
+        verifyEmailTokenExpires: Int64 = 86_400,
+        verifyEmailURL: String = "http://127.0.0.1:8080/success_verify_email.html",
+        verifyEmailResendInterval: Int64 = 60,
+        jwtExpiration: Int64 = 86_400,
+        bcryptCost: Int = 12,
+        corsAllowedOrigins: [String] = []
+    ) {
+        self.databaseURL = databaseURL
+        self.secretKey = secretKey
+        self.verifyEmailTokenExpires = verifyEmailTokenExpires
+        self.verifyEmailURL = verifyEmailURL
+        self.verifyEmailResendInterval = verifyEmailResendInterval
+        self.jwtExpiration = jwtExpiration
+        self.bcryptCost = bcryptCost
+        self.corsAllowedOrigins = corsAllowedOrigins
+    }
+
+    /// Reads the settings from environment variables; any value that does not parse is an error naming the variable.
+    public static func load(from variables: [String: String], production: Bool) throws(SettingsError) -> Settings {
+        let reader = VariableReader(variables: variables)
+        let defaults = Settings()
+        let settings = Settings(
+            databaseURL: try reader.value("DATABASE_URL", default: defaults.databaseURL, parse: DatabaseURL.init(parsing:)),
+            secretKey: reader.string("SECRET_KEY") ?? defaults.secretKey,
+            verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
+            verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
+            verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
+            jwtExpiration: try reader.positiveInteger("JWT_EXPIRATION", default: defaults.jwtExpiration),
+            bcryptCost: Int(try reader.integer("BCRYPT_COST", default: Int64(defaults.bcryptCost), minimum: 4, maximum: 31)),
+            corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS")
+        )
+        try settings.validate(production: production)
+        return settings
+    }
+
+    /// Checks that hold whichever way the settings were made.
+    public func validate(production: Bool) throws(SettingsError) {
+        if production && secretKey == Self.developmentSecretKey {
+            throw SettingsError(variable: "SECRET_KEY", problem: "is unset or the development default; production needs a secret of its own (for example: openssl rand -hex 32)")
+        }
+        if secretKey.utf8.count < Self.minimumSecretKeyLength {
+            throw SettingsError(variable: "SECRET_KEY", problem: "must be at least \(Self.minimumSecretKeyLength) bytes long")
+        }
+    }
+
+    private static func httpURL(_ text: String) -> String? {
+        guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else { return nil }
+        return text
+    }
+}
+
+public struct SettingsError: Error, CustomStringConvertible, Equatable {
+    public var variable: String
+    public var problem: String
+    public var description: String { "\(variable) \(problem)" }
+}
+
+/// Reads typed values from a variable dictionary; the errors never echo the value (it may be a secret).
+struct VariableReader {
+    var variables: [String: String]
+
+    func string(_ name: String) -> String? {
+        guard let raw = variables[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        return raw
+    }
+
+    func value<T>(_ name: String, default fallback: T, parse: (String) -> T?) throws(SettingsError) -> T {
+        guard let raw = string(name) else { return fallback }
+        guard let parsed = parse(raw) else { throw SettingsError(variable: name, problem: "has a value that cannot be used") }
+        return parsed
+    }
+
+    func integer(_ name: String, default fallback: Int64, minimum: Int64, maximum: Int64 = .max) throws(SettingsError) -> Int64 {
+        guard let raw = string(name) else { return fallback }
+        guard let number = Int64(raw), number >= minimum, number <= maximum else {
+            let range = maximum == .max ? "≥ \(minimum)" : "between \(minimum) and \(maximum)"
+            throw SettingsError(variable: name, problem: "must be an integer \(range)")
+        }
+        return number
+    }
+
+    func positiveInteger(_ name: String, default fallback: Int64) throws(SettingsError) -> Int64 {
+        try integer(name, default: fallback, minimum: 1)
+    }
+
+    func list(_ name: String) -> [String] {
+        (string(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+}

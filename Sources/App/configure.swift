@@ -1,0 +1,41 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import JWT
+import Vapor
+
+/// Configures the service from the process environment (and `.env`, which Vapor has loaded by now).
+public func configure(_ app: Application) async throws {
+    let settings = try Settings.load(from: ProcessInfo.processInfo.environment, production: app.environment == .production)
+    try await configure(app, settings: settings)
+}
+
+/// Configures the service from explicit settings; tests call this with a database of their own.
+public func configure(_ app: Application, settings: Settings) async throws {
+    try settings.validate(production: app.environment == .production)
+    app.settings = settings
+
+    app.routes.defaultMaxBodySize = "64kb"
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    if !settings.corsAllowedOrigins.isEmpty {
+        app.middleware.use(CORSMiddleware(configuration: .init(
+            allowedOrigin: .any(settings.corsAllowedOrigins), allowedMethods: [.GET, .PUT, .PATCH, .POST, .OPTIONS],
+            allowedHeaders: [.accept, .authorization, .contentType, .origin])))
+    }
+    app.middleware.use(APIErrorMiddleware())
+
+    try await DatabaseSetup.configure(app, url: settings.databaseURL)
+    app.migrations.add(CreateUser())
+    if case .sqlite = settings.databaseURL {
+        try await app.autoMigrate()
+    }
+
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    app.unknownUserPasswordHash = try await app.password.async.hash([UInt8].random(count: 16).base64)
+    await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
+    app.emailVerifier = EmailVerifier(settings: settings)
+
+    try routes(app)
+    app.logger.info("configured", metadata: ["database": "\(settings.databaseURL)", "environment": "\(app.environment.name)"])
+}

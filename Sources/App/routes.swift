@@ -1,0 +1,7 @@
+import Vapor
+
+func routes(_ app: Application) throws {
+    try app.register(collection: AccountController())
+    try app.register(collection: EmailController())
+    try app.register(collection: HealthController())
+}

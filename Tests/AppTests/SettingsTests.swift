@@ -1,0 +1,49 @@
+import Testing
+
+@testable import App
+
+struct SettingsTests {
+    @Test func defaultsNeedNothingConfigured() throws {
+        let settings = try Settings.load(from: [:], production: false)
+        #expect(settings.databaseURL == .sqlite(path: "var/meiduo.sqlite"))
+        #expect(settings.verifyEmailTokenExpires == 86_400)
+        #expect(settings.verifyEmailURL == "http://127.0.0.1:8080/success_verify_email.html")
+        #expect(settings.verifyEmailResendInterval == 60)
+    }
+
+    @Test func productionRefusesAMissingOrDevelopmentSecretKey() {
+        #expect(throws: SettingsError.self) { try Settings.load(from: [:], production: true) }
+        #expect(throws: SettingsError.self) { try Settings.load(from: ["SECRET_KEY": Settings.developmentSecretKey], production: true) }
+        #expect(throws: Never.self) { try Settings.load(from: ["SECRET_KEY": String(repeating: "k", count: 40)], production: true) }
+    }
+
+    @Test func aShortSecretKeyIsRefusedEverywhere() throws {
+        let error = try #require(throws: SettingsError.self) { try Settings.load(from: ["SECRET_KEY": "short"], production: false) }
+        #expect(error.description == "SECRET_KEY must be at least 32 bytes long")
+        #expect(!error.description.contains("short\""))
+    }
+
+    @Test func badValuesNameTheVariable() throws {
+        for (name, value) in [("VERIFY_EMAIL_TOKEN_EXPIRES", "soon"), ("VERIFY_EMAIL_TOKEN_EXPIRES", "0"), ("JWT_EXPIRATION", "-5"),
+                              ("DATABASE_URL", "mysql://x"), ("VERIFY_EMAIL_URL", "ftp://x/y"), ("BCRYPT_COST", "3")] {
+            let error = try #require(throws: SettingsError.self, "\(name)=\(value)") {
+                try Settings.load(from: [name: value], production: false)
+            }
+            #expect(error.variable == name)
+        }
+    }
+
+    @Test func databaseURLs() {
+        #expect(DatabaseURL(parsing: "sqlite:///tmp/x.sqlite") == .sqlite(path: "/tmp/x.sqlite"))
+        #expect(DatabaseURL(parsing: "sqlite://var/a.sqlite") == .sqlite(path: "var/a.sqlite"))
+        #expect(DatabaseURL(parsing: "postgres://u:secret@db:5432/meiduo") == .postgres(url: "postgres://u:secret@db:5432/meiduo"))
+        #expect(DatabaseURL(parsing: "postgres://u:secret@db:5432/meiduo")?.description == "postgres://u:***@db:5432/meiduo")
+        #expect(DatabaseURL(parsing: "sqlite://") == nil)
+        #expect(DatabaseURL(parsing: "redis://x") == nil)
+    }
+
+    @Test func corsOriginsAreAList() throws {
+        let settings = try Settings.load(from: ["CORS_ALLOWED_ORIGINS": "http://a.example:8080, http://b.example"], production: false)
+        #expect(settings.corsAllowedOrigins == ["http://a.example:8080", "http://b.example"])
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import NIOCore
+import Testing
+import TestSupport
+import VaporTesting
+
+@testable import App
+
+/// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or
+/// the server named by `TEST_DATABASE_URL` (tests use unique usernames, so they can share one).
+func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Application) async throws -> Void) async throws {
+    let sqlitePath = FileManager.default.temporaryDirectory.appendingPathComponent("meiduo-test-\(UUID().uuidString).sqlite").path
+    var settings = Settings(databaseURL: .sqlite(path: sqlitePath), bcryptCost: 4)
+    if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"].flatMap(DatabaseURL.init(parsing:)) {
+        settings.databaseURL = url
+    }
+    adjust(&settings)
+    defer {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) }
+    }
+    try await withApp(configure: { app in
+        try await configure(app, settings: settings)
+        try await app.autoMigrate()
+    }, test)
+}
+
+/// A unique, valid username (5–20 characters).
+func uniqueUsername(_ prefix: String = "u") -> String {
+    prefix + "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
+}
+
+/// Speaks to the app as a client would: JSON in, status and raw body out.
+struct Client {
+    let app: Application
+
+    @discardableResult
+    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, token: String? = nil,
+              scheme: String = "JWT", headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
+        var headers = extra
+        if json != nil && headers.contentType == nil { headers.contentType = .json }
+        if let token { headers.replaceOrAdd(name: .authorization, value: "\(scheme) \(token)") }
+        return try await app.testing().sendRequest(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    }
+
+    struct Account {
+        var id: Int64
+        var username: String
+        var token: String
+    }
+
+    func register(_ username: String = uniqueUsername(), password: String = "password123") async throws -> Account {
+        let response = try await send(.POST, "/users/", json: #"{"username":"\#(username)","password":"\#(password)"}"#)
+        try #require(response.status == .created, "registration failed: \(response.body.string)")
+        let body = try JSONDecoder().decode(Registered.self, from: Data(response.body.string.utf8))
+        return Account(id: body.id, username: username, token: body.token)
+    }
+
+    func profile(_ account: Account) async throws -> Profile {
+        let response = try await send(.GET, "/user/", token: account.token)
+        try #require(response.status == .ok)
+        return try JSONDecoder().decode(Profile.self, from: Data(response.body.string.utf8))
+    }
+
+    private struct Registered: Decodable {
+        var id: Int64
+        var token: String
+    }
+
+    struct Profile: Decodable, Equatable {
+        var id: Int64
+        var username: String
+        var email: String
+        var email_active: Bool
+    }
+}
+
+/// The token inside a verification link.
+func token(inLink link: String) throws -> String {
+    let components = try #require(URLComponents(string: link))
+    return try #require(components.queryItems?.first { $0.name == "token" }?.value)
+}

@@ -1,0 +1,45 @@
+import Foundation
+
+/// The reference implementation, itsdangerous 1.1.0, driven through `scripts/itsdangerous_tool.py`.
+/// `MEIDUO_TEST_PYTHON` names a python3 that has it; `scripts/test` creates one.
+public enum ReferencePython {
+    public static let executable = ProcessInfo.processInfo.environment["MEIDUO_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
+    public static let unavailable = "MEIDUO_TEST_PYTHON is not set: the reference python with itsdangerous 1.1.0 is missing"
+
+    public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
+        guard let executable else { throw MissingPart(description: unavailable) }
+        return try Subprocess.run(executable, [RepositoryPaths.root.appendingPathComponent("scripts/itsdangerous_tool.py").path] + arguments)
+    }
+
+    /// A token minted by itsdangerous itself, now, for the given payload JSON.
+    public static func mint(secretKey: String, expiresIn: Int, payloadJSON: String) throws -> String {
+        let output = try run(["dumps", secretKey, String(expiresIn), "HS512", payloadJSON])
+        guard output.status == 0 else { throw MissingPart(description: "itsdangerous_tool.py dumps failed") }
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+public struct MissingPart: Error, CustomStringConvertible {
+    public var description: String
+}
+
+public enum RepositoryPaths {
+    /// The repository root, found from this file's place in `Tests/TestSupport/`.
+    public static let root = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+}
+
+public enum Subprocess {
+    /// Runs a program to completion and returns its exit status and standard output.
+    public static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, stdout: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
