@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt.git", from: "5.2.0"),
         .package(url: "https://github.com/vapor/leaf.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -29,9 +31,6 @@ let package = Package(
             name: "Mail",
             dependencies: [
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "_NIOFileSystem", package: "swift-nio"),
             ]
         ),
         .target(
@@ -39,6 +38,7 @@ let package = Package(
             dependencies: [
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
@@ -59,8 +59,8 @@ let package = Package(
         .testTarget(name: "MailTests", dependencies: ["Mail"]),
         .testTarget(name: "JobQueueTests", dependencies: [
             "JobQueue",
-            .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
-            .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+            .product(name: "SQLiteKit", package: "sqlite-kit"),
+            .product(name: "PostgresKit", package: "postgres-kit"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "TestSupport",

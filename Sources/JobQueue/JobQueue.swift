@@ -1,0 +1,168 @@
+import Foundation
+import Logging
+import SQLKit
+
+/// A durable job queue in one SQL table: enqueue inside the caller's transaction, claim with a lease in one
+/// statement, retry with backoff, keep dead jobs for inspection. Works on SQLite and PostgreSQL.
+public struct JobQueue: Sendable {
+    public struct Configuration: Sendable {
+        public var queue = "default"
+        public var maxAttempts = 10
+        public var backoff = Backoff()
+        /// How long a claimed job is held; a worker that dies loses its jobs to the rescuer after this.
+        public var leaseSeconds: Double = 60
+        public var completedRetentionSeconds: Double = 7 * 86_400
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    public let database: any SQLDatabase
+    /// Wakes this process's workers after a commit; other processes rely on polling (or LISTEN/NOTIFY).
+    public let wakeUp = WakeUpSignal()
+    let now: @Sendable () -> Date
+    let jitter: @Sendable () -> Double
+
+    public init(database: any SQLDatabase, configuration: Configuration = .init(),
+                now: @escaping @Sendable () -> Date = Date.init, jitter: @escaping @Sendable () -> Double = { .random(in: 0...1) }) {
+        self.database = database
+        self.configuration = configuration
+        self.now = now
+        self.jitter = jitter
+    }
+
+    private var nowMilliseconds: Int64 { now().millisecondsSince1970 }
+
+    // MARK: Producing
+
+    /// Adds a job through `database`, which should be the caller's transaction so that the job commits or rolls
+    /// back with the caller's own writes. With a `uniqueKey`, a still-available job with that key is updated
+    /// (new payload, new run time) rather than duplicated. Call `wakeUp.signal()` after the commit.
+    @discardableResult
+    public func enqueue<J: Job>(_ job: J.Type, _ payload: J.Payload, on database: any SQLDatabase,
+                                uniqueKey: String? = nil, delaySeconds: Double = 0) async throws -> Int64 {
+        let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
+        let created = nowMilliseconds
+        let runAt = created + Int64(delaySeconds * 1000)
+        let row = try await database.raw("""
+            INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, unique_key, created_at)
+            VALUES (\(bind: configuration.queue), \(bind: J.kind), \(bind: json), 'available', 0,
+                    \(bind: configuration.maxAttempts), \(bind: runAt), \(bind: uniqueKey), \(bind: created))
+            ON CONFLICT (unique_key) WHERE state = 'available' AND unique_key IS NOT NULL
+            DO UPDATE SET kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
+                          max_attempts = excluded.max_attempts
+            RETURNING id
+            """).first()
+        return try row!.decode(column: "id", as: Int64.self)
+    }
+
+    // MARK: Working
+
+    /// Moves up to `limit` due jobs to `running` under a lease held by `worker`, in one statement.
+    public func claim(limit: Int, worker: String) async throws -> [JobRecord] {
+        let current = nowMilliseconds
+        let leaseEnd = current + Int64(configuration.leaseSeconds * 1000)
+        let skipLocked: SQLQueryString = database.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
+        return try await database.raw("""
+            UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = \(bind: worker), locked_until = \(bind: leaseEnd)
+            WHERE id IN (
+                SELECT id FROM jobs
+                WHERE state = 'available' AND queue = \(bind: configuration.queue) AND run_at <= \(bind: current)
+                ORDER BY run_at, id LIMIT \(bind: limit)\(skipLocked)
+            )
+            RETURNING \(unsafeRaw: JobRecord.columns)
+            """).all(decoding: JobRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// Marks a job done; false when `worker` no longer holds it (its lease expired and it was rescued).
+    @discardableResult
+    public func complete(_ job: JobRecord, worker: String) async throws -> Bool {
+        try await database.raw("""
+            UPDATE jobs SET state = 'completed', finished_at = \(bind: nowMilliseconds), locked_by = NULL, locked_until = NULL
+            WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
+            RETURNING id
+            """).first() != nil
+    }
+
+    /// Records a failure: a permanent one, or the last allowed attempt, makes the job `dead`; otherwise it becomes
+    /// available again after the backoff. Returns the state the job is left in, or nil if `worker` lost it.
+    @discardableResult
+    public func fail(_ job: JobRecord, worker: String, error: String, permanent: Bool) async throws -> JobState? {
+        let current = nowMilliseconds
+        let dead = permanent || job.attempt >= job.maxAttempts
+        let retryAt = current + Int64(configuration.backoff.delay(afterAttempt: job.attempt, random: jitter()) * 1000)
+        let state: JobState = dead ? .dead : .available
+        let row = try await database.raw("""
+            UPDATE jobs SET state = \(bind: state.rawValue), last_error = \(bind: Self.truncated(error)),
+                run_at = \(bind: dead ? job.runAt : retryAt), finished_at = \(bind: dead ? current : nil),
+                locked_by = NULL, locked_until = NULL
+            WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
+            RETURNING id
+            """).first()
+        return row == nil ? nil : state
+    }
+
+    /// Gives a job back untouched (a worker shutting down before it finished): available now, attempt not spent.
+    public func release(_ job: JobRecord, worker: String) async throws {
+        try await database.raw("""
+            UPDATE jobs SET state = 'available', attempt = attempt - 1, run_at = \(bind: nowMilliseconds),
+                locked_by = NULL, locked_until = NULL
+            WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
+            """).run()
+    }
+
+    // MARK: Maintenance
+
+    /// Returns jobs whose lease expired (their worker died) to `available`, or to `dead` when that was their last attempt.
+    public func rescueExpiredLeases() async throws -> Int {
+        let current = nowMilliseconds
+        return try await database.raw("""
+            UPDATE jobs SET
+                state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'available' END,
+                finished_at = CASE WHEN attempt >= max_attempts THEN \(bind: current) ELSE NULL END,
+                last_error = 'lease expired: the worker stopped while running the job',
+                run_at = \(bind: current), locked_by = NULL, locked_until = NULL
+            WHERE state = 'running' AND locked_until < \(bind: current)
+            RETURNING id
+            """).all().count
+    }
+
+    /// Deletes completed jobs older than the retention.
+    public func pruneCompleted() async throws -> Int {
+        let cutoff = nowMilliseconds - Int64(configuration.completedRetentionSeconds * 1000)
+        return try await database.raw("""
+            DELETE FROM jobs WHERE state = 'completed' AND finished_at < \(bind: cutoff) RETURNING id
+            """).all().count
+    }
+
+    // MARK: Inspection and repair
+
+    public func countsByState() async throws -> [JobState: Int] {
+        struct Row: Decodable { var state: JobState; var count: Int }
+        let rows = try await database.raw("SELECT state, COUNT(*) AS count FROM jobs GROUP BY state").all(decoding: Row.self)
+        var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
+        for row in rows { counts[row.state] = row.count }
+        return counts
+    }
+
+    public func list(state: JobState?, limit: Int) async throws -> [JobRecord] {
+        let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
+        return try await database.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM jobs \(filter) ORDER BY id DESC LIMIT \(bind: limit)")
+            .all(decoding: JobRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    }
+
+    /// Makes dead jobs available again with a fresh set of attempts; `ids == nil` means every dead job.
+    /// Returns the ids that were dead and are now available.
+    public func retryDead(ids: [Int64]?) async throws -> [Int64] {
+        let filter: SQLQueryString = ids.map { "AND id IN (\(binds: $0))" } ?? ""
+        return try await database.raw("""
+            UPDATE jobs SET state = 'available', attempt = 0, run_at = \(bind: nowMilliseconds), finished_at = NULL
+            WHERE state = 'dead' \(filter)
+            RETURNING id
+            """).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
+    }
+
+    static func truncated(_ error: String) -> String {
+        error.count <= 2000 ? error : String(error.prefix(2000)) + "…"
+    }
+}

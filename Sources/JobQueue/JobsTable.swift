@@ -1,0 +1,38 @@
+import SQLKit
+
+/// The `jobs` table (DESIGN.md §5), the same on SQLite and PostgreSQL.
+public enum JobsTable {
+    public static let name = "jobs"
+
+    public static func create(on database: any SQLDatabase) async throws {
+        try await database.create(table: name).ifNotExists()
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("queue", type: .text, .notNull)
+            .column("kind", type: .text, .notNull)
+            .column("payload", type: .text, .notNull)
+            .column("state", type: .text, .notNull)
+            .column("attempt", type: .int, .notNull)
+            .column("max_attempts", type: .int, .notNull)
+            .column("run_at", type: .bigint, .notNull)
+            .column("locked_by", type: .text)
+            .column("locked_until", type: .bigint)
+            .column("last_error", type: .text)
+            .column("unique_key", type: .text)
+            .column("created_at", type: .bigint, .notNull)
+            .column("finished_at", type: .bigint)
+            .run()
+        // The claim's scan: available jobs of a queue in run_at order.
+        try await database.raw("CREATE INDEX IF NOT EXISTS jobs_claim ON jobs (queue, state, run_at)").run()
+        // Coalescing: at most one still-available job per unique key.
+        try await database.raw("""
+            CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique_available ON jobs (unique_key)
+            WHERE state = 'available' AND unique_key IS NOT NULL
+            """).run()
+        // The rescuer's scan.
+        try await database.raw("CREATE INDEX IF NOT EXISTS jobs_running_lease ON jobs (state, locked_until)").run()
+    }
+
+    public static func drop(on database: any SQLDatabase) async throws {
+        try await database.drop(table: name).ifExists().run()
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+
+/// Runs jobs from a queue: `concurrency` slots each claim and run one job at a time; idle slots sleep until the
+/// poll interval passes or the queue's wake-up signal fires. A maintenance loop rescues expired leases and prunes
+/// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, and gives back
+/// any that do not.
+public final class Worker: Sendable {
+    public struct Configuration: Sendable {
+        public var concurrency = 4
+        public var pollIntervalSeconds: Double = 1
+        public var maintenanceIntervalSeconds: Double = 15
+        public var shutdownGraceSeconds: Double = 30
+
+        public init() {}
+    }
+
+    public let id: String
+    private let queue: JobQueue
+    private let registry: JobRegistry
+    private let configuration: Configuration
+    private let logger: Logger
+    private let stopping = NIOLockedValueBox(false)
+    private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+
+    public init(queue: JobQueue, registry: JobRegistry, configuration: Configuration = .init(), logger: Logger) {
+        self.id = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
+        self.queue = queue
+        self.registry = registry
+        self.configuration = configuration
+        var logger = logger
+        logger[metadataKey: "worker"] = "\(id)"
+        self.logger = logger
+    }
+
+    private var isStopping: Bool { stopping.withLockedValue { $0 } }
+
+    public func start() {
+        logger.info("worker started", metadata: ["concurrency": "\(configuration.concurrency)", "queue": "\(queue.configuration.queue)", "kinds": "\(registry.kinds)"])
+        let runner = Task { await self.run() }
+        task.withLockedValue { $0 = runner }
+    }
+
+    /// Stops claiming, waits up to the grace period for running jobs, then cancels and releases the rest.
+    public func shutdown() async {
+        stopping.withLockedValue { $0 = true }
+        queue.wakeUp.signal()
+        guard let runner = task.withLockedValue({ $0 }) else { return }
+        let grace = Task {
+            try await Task.sleep(nanoseconds: UInt64(configuration.shutdownGraceSeconds * 1e9))
+            logger.warning("shutdown grace period over; cancelling running jobs")
+            runner.cancel()
+        }
+        await runner.value
+        grace.cancel()
+        logger.info("worker stopped")
+    }
+
+    private func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            for _ in 0..<configuration.concurrency {
+                group.addTask { await self.slot() }
+            }
+            group.addTask { await self.maintenance() }
+        }
+    }
+
+    private func slot() async {
+        while !isStopping && !Task.isCancelled {
+            do {
+                if let job = try await queue.claim(limit: 1, worker: id).first {
+                    await execute(job)
+                    continue
+                }
+            } catch {
+                logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(error)"])
+            }
+            await queue.wakeUp.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping })
+        }
+    }
+
+    private func maintenance() async {
+        while !isStopping && !Task.isCancelled {
+            do {
+                let rescued = try await queue.rescueExpiredLeases()
+                if rescued > 0 {
+                    logger.warning("rescued jobs whose lease expired", metadata: ["count": "\(rescued)"])
+                    queue.wakeUp.signal()
+                }
+                let pruned = try await queue.pruneCompleted()
+                if pruned > 0 { logger.info("pruned completed jobs", metadata: ["count": "\(pruned)"]) }
+            } catch {
+                logger.error("queue maintenance failed", metadata: ["error": "\(error)"])
+            }
+            await queue.wakeUp.wait(seconds: configuration.maintenanceIntervalSeconds, unless: { self.isStopping })
+        }
+    }
+
+    func execute(_ job: JobRecord) async {
+        var jobLogger = logger
+        jobLogger[metadataKey: "job"] = "\(job.id)"
+        jobLogger[metadataKey: "kind"] = "\(job.kind)"
+        jobLogger[metadataKey: "attempt"] = "\(job.attempt)/\(job.maxAttempts)"
+        let context = JobContext(jobID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, logger: jobLogger)
+        let started = ContinuousClock.now
+        do {
+            try await registry.perform(job, context: context)
+            let kept = try await queue.complete(job, worker: id)
+            jobLogger.info("job completed", metadata: ["seconds": "\(started.duration(to: .now))", "lease_kept": "\(kept)"])
+        } catch where Task.isCancelled {
+            jobLogger.warning("job interrupted by shutdown; giving it back", metadata: ["error": "\(error)"])
+            // A fresh task: this one is cancelled, and so would be the release's query.
+            let release = Task { [queue, id] in try await queue.release(job, worker: id) }
+            if case .failure(let releaseError) = await release.result {
+                jobLogger.error("giving the job back failed; its lease will return it", metadata: ["error": "\(releaseError)"])
+            }
+        } catch {
+            await recordFailure(of: job, error: error, logger: jobLogger)
+        }
+    }
+
+    private func recordFailure(of job: JobRecord, error: any Error, logger: Logger) async {
+        let permanent = (error as? any ClassifiedJobError)?.isPermanent ?? false
+        do {
+            let state = try await queue.fail(job, worker: id, error: "\(error)", permanent: permanent)
+            let level: Logger.Level = state == .dead ? .error : .warning
+            logger.log(level: level, "job failed", metadata: [
+                "error": "\(error)", "permanent": "\(permanent)", "now": "\(state?.rawValue ?? "lost lease")",
+            ])
+        } catch let storeError {
+            logger.error("job failed and recording the failure failed too; the lease will return it",
+                         metadata: ["error": "\(error)", "store_error": "\(storeError)"])
+        }
+    }
+}

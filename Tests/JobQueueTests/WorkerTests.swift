@@ -1,0 +1,124 @@
+import Foundation
+import JobQueue
+import Logging
+import NIOConcurrencyHelpers
+import SQLKit
+import Testing
+
+struct WorkerTests {
+    static func worker(_ queue: JobQueue, _ job: Greeting, concurrency: Int = 4, grace: Double = 30) -> Worker {
+        var registry = JobRegistry()
+        registry.register(job)
+        var configuration = Worker.Configuration()
+        configuration.concurrency = concurrency
+        configuration.pollIntervalSeconds = 0.05
+        configuration.shutdownGraceSeconds = grace
+        return Worker(queue: queue, registry: registry, configuration: configuration, logger: Logger(label: "test.worker"))
+    }
+
+    /// Polls until `condition` holds, for at most `seconds`.
+    static func eventually(seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(nanoseconds: 20_000_000)
+        }
+        return false
+    }
+
+    @Test func everyJobRunsOnceAndOneFailingJobBlocksNoOther() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            var configuration = JobQueue.Configuration()
+            configuration.maxAttempts = 2
+            configuration.backoff = Backoff(base: 0.01, cap: 0.01)
+            let queue = JobQueue(database: sql, configuration: configuration)
+            let performed = NIOLockedValueBox<[String]>([])
+            let job = Greeting(performed: performed) { payload in
+                if payload.name == "poison" { throw PermanentJobError("refused: \(payload.name)") }
+                if payload.name == "flaky" { throw URLError(.timedOut) }
+            }
+            try await queue.enqueue(Greeting.self, .init(name: "poison"), on: sql)
+            try await queue.enqueue(Greeting.self, .init(name: "flaky"), on: sql)
+            for index in 0..<40 { try await queue.enqueue(Greeting.self, .init(name: "job-\(index)"), on: sql) }
+            let worker = Self.worker(queue, job)
+            worker.start()
+            #expect(try await Self.eventually { try await queue.countsByState()[.completed] == 40 })
+            #expect(try await Self.eventually { try await queue.countsByState()[.dead] == 2 })
+            await worker.shutdown()
+            #expect(performed.withLockedValue { $0 }.sorted() == (0..<40).map { "job-\($0)" }.sorted())
+            let dead = try await queue.list(state: .dead, limit: 10)
+            #expect(Set(dead.map(\.attempt)) == [1, 2], "the permanent failure died on its first attempt, the transient one on its last")
+        }
+    }
+
+    @Test func aJobOfAnUnknownKindGoesDeadWithItsReason() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            let queue = JobQueue(database: sql)
+            try await sql.raw("""
+                INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, created_at)
+                VALUES ('default', 'no-such-kind', '{}', 'available', 0, 5, 0, 0)
+                """).run()
+            try await queue.enqueue(Greeting.self, .init(name: "fine"), on: sql)
+            let worker = Self.worker(queue, Greeting(performed: .init([])))
+            worker.start()
+            #expect(try await Self.eventually { try await queue.countsByState()[.completed] == 1 })
+            #expect(try await Self.eventually { try await queue.countsByState()[.dead] == 1 })
+            await worker.shutdown()
+            #expect(try await queue.list(state: .dead, limit: 1).first?.lastError == "no handler is registered for job kind no-such-kind")
+        }
+    }
+
+    @Test func aWakeUpStartsAnIdleWorkerBeforeItsPollInterval() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            let queue = JobQueue(database: sql)
+            let performed = NIOLockedValueBox<[String]>([])
+            var registry = JobRegistry()
+            registry.register(Greeting(performed: performed))
+            var configuration = Worker.Configuration()
+            configuration.pollIntervalSeconds = 60
+            let worker = Worker(queue: queue, registry: registry, configuration: configuration, logger: Logger(label: "test"))
+            worker.start()
+            try await Task.sleep(nanoseconds: 200_000_000)
+            try await queue.enqueue(Greeting.self, .init(name: "now"), on: sql)
+            queue.wakeUp.signal()
+            #expect(try await Self.eventually(seconds: 5) { performed.withLockedValue { $0 } == ["now"] })
+            await worker.shutdown()
+        }
+    }
+
+    @Test func gracefulShutdownFinishesRunningJobsAndLeavesNoneRunning() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            let queue = JobQueue(database: sql)
+            let performed = NIOLockedValueBox<[String]>([])
+            let slow = Greeting(performed: performed) { _ in try await Task.sleep(nanoseconds: 300_000_000) }
+            for index in 0..<20 { try await queue.enqueue(Greeting.self, .init(name: "slow-\(index)"), on: sql) }
+            let worker = Self.worker(queue, slow, concurrency: 3)
+            worker.start()
+            #expect(try await Self.eventually { try await queue.countsByState()[.running] == 3 })
+            await worker.shutdown()
+            let counts = try await queue.countsByState()
+            #expect(counts[.running] == 0)
+            #expect(counts[.completed]! >= 3, "the jobs running at shutdown were finished")
+            #expect(counts[.completed]! + counts[.available]! == 20)
+        }
+    }
+
+    @Test func jobsStillRunningAfterTheGracePeriodAreGivenBack() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            let queue = JobQueue(database: sql)
+            let stuck = Greeting(performed: .init([])) { _ in try await Task.sleep(nanoseconds: 60_000_000_000) }
+            try await queue.enqueue(Greeting.self, .init(name: "stuck"), on: sql)
+            let worker = Self.worker(queue, stuck, concurrency: 1, grace: 0.2)
+            worker.start()
+            #expect(try await Self.eventually { try await queue.countsByState()[.running] == 1 })
+            await worker.shutdown()
+            let job = try #require(try await jobs(in: sql).first)
+            #expect(job.state == .available && job.attempt == 0, "released without spending an attempt")
+        }
+    }
+}
