@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "meiduo", dependencies: ["App"]),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SignedTokenTests", dependencies: ["SignedToken", "TestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "MailTests", dependencies: ["Mail"]),
+        .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: [
             "JobQueue",
             .product(name: "SQLiteKit", package: "sqlite-kit"),

@@ -43,3 +43,34 @@ public enum Subprocess {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 }
+
+/// Python's `email` package, an independent MIME parser, reading a message as a mail client would
+/// (`scripts/parse_mail.py`).
+public struct ParsedMail: Decodable, Sendable {
+    public var from_name: String
+    public var from_address: String
+    public var to: [String]
+    public var subject: String
+    public var date: String
+    public var message_id: String
+    public var content_type: String
+    public var text: String?
+    public var html: String?
+    public var defects: [String]
+    public var bare_line_feeds: Int
+    public var longest_line: Int
+
+    public static func parse(file path: String) throws -> ParsedMail {
+        guard let python = ReferencePython.executable else { throw MissingPart(description: ReferencePython.unavailable) }
+        let output = try Subprocess.run(python, [RepositoryPaths.root.appendingPathComponent("scripts/parse_mail.py").path, path])
+        guard output.status == 0 else { throw MissingPart(description: "parse_mail.py failed on \(path)") }
+        return try JSONDecoder().decode(ParsedMail.self, from: Data(output.stdout.utf8))
+    }
+
+    public static func parse(raw: [UInt8]) throws -> ParsedMail {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mail-\(UUID().uuidString).eml").path
+        try Data(raw).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        return try parse(file: path)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Writes each message as an `.eml` file named after its Message-ID: written to a temporary file, then renamed
+/// into place, so a reader never sees half a message and a redelivered message replaces its first copy.
+public struct FileTransport: MailTransport {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    public func send(envelope: Envelope, raw: [UInt8]) async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let name = Self.fileName(forMessageID: envelope.messageID)
+        let final = directory.appendingPathComponent(name)
+        let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
+        try Data(raw).write(to: temporary)
+        guard rename(temporary.path, final.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw FileTransportError(description: "cannot move the message into \(directory.path): \(reason)")
+        }
+    }
+
+    /// The Message-ID with anything but letters, digits, `.`, `-`, `_` and `@` replaced, plus `.eml`.
+    public static func fileName(forMessageID messageID: String) -> String {
+        String(messageID.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-@".contains($0)) ? $0 : "_" }) + ".eml"
+    }
+}
+
+public struct FileTransportError: Error, CustomStringConvertible {
+    public var description: String
+}

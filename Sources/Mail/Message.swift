@@ -1,0 +1,104 @@
+import Foundation
+
+/// An email ready to send: RFC 5322 headers, and a MIME body that is `multipart/alternative` (text + HTML) when
+/// both bodies are given. Parts are UTF-8 in base64, so every line is short and no line starts with a dot.
+public struct Message: Sendable {
+    public var from: Mailbox
+    public var to: [Mailbox]
+    public var subject: String
+    public var text: String?
+    public var html: String?
+    public var date: Date
+    /// Without angle brackets, e.g. `job-42.1795592644@example.com`.
+    public var messageID: String
+
+    public init(from: Mailbox, to: [Mailbox], subject: String, text: String? = nil, html: String? = nil,
+                date: Date = Date(), messageID: String? = nil) throws(MessageError) {
+        guard !to.isEmpty else { throw .noRecipients }
+        guard text != nil || html != nil else { throw .noBody }
+        if subject.containsControlCharacter(allowTab: true) { throw .controlCharacter(field: "subject") }
+        let messageID = messageID ?? "\(UUID().uuidString.lowercased())@\(from.domain)"
+        if messageID.containsControlCharacter() || messageID.contains(where: { $0 == "<" || $0 == ">" || $0 == " " }) {
+            throw .controlCharacter(field: "Message-ID")
+        }
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.text = text
+        self.html = html
+        self.date = date
+        self.messageID = messageID
+    }
+
+    public var envelope: Envelope {
+        Envelope(from: from.address, recipients: to.map(\.address), messageID: messageID)
+    }
+
+    /// The whole message as sent: CRLF line ends throughout.
+    public func render(boundary: String = "=_meiduo_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()) -> [UInt8] {
+        var lines = [
+            "From: " + from.headerValue,
+            "To: " + to.map(\.headerValue).joined(separator: ",\r\n "),
+            "Subject: " + EncodedWord.unstructured(subject),
+            "Date: " + Self.rfc5322Date(date),
+            "Message-ID: <" + messageID + ">",
+            "MIME-Version: 1.0",
+        ]
+        switch (text, html) {
+        case let (text?, html?):
+            lines.append("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"")
+            lines.append("")
+            for (subtype, body) in [("plain", text), ("html", html)] {
+                lines.append("--" + boundary)
+                lines += Self.part(subtype: subtype, body: body)
+            }
+            lines.append("--" + boundary + "--")
+        default:
+            lines += Self.part(subtype: text != nil ? "plain" : "html", body: text ?? html ?? "")
+        }
+        return Array((lines.joined(separator: "\r\n") + "\r\n").utf8)
+    }
+
+    private static func part(subtype: String, body: String) -> [String] {
+        [
+            "Content-Type: text/\(subtype); charset=\"utf-8\"",
+            "Content-Transfer-Encoding: base64",
+            "",
+        ] + base64Lines(Array(body.utf8))
+    }
+
+    /// Base64 in lines of 76 characters (RFC 2045 §6.8).
+    static func base64Lines(_ bytes: [UInt8]) -> [String] {
+        let encoded = Data(bytes).base64EncodedString()
+        var lines: [String] = []
+        var start = encoded.startIndex
+        while start < encoded.endIndex {
+            let end = encoded.index(start, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            lines.append(String(encoded[start..<end]))
+            start = end
+        }
+        return lines
+    }
+
+    static func rfc5322Date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss '+0000'"
+        return formatter.string(from: date)
+    }
+}
+
+/// Who the message goes from and to at the SMTP level, apart from its headers (as lettre's `Envelope`).
+public struct Envelope: Sendable, Equatable {
+    public var from: String
+    public var recipients: [String]
+    /// The message's identity, for transports that store messages (a redelivered message replaces its copy).
+    public var messageID: String
+
+    public init(from: String, recipients: [String], messageID: String) {
+        self.from = from
+        self.recipients = recipients
+        self.messageID = messageID
+    }
+}
