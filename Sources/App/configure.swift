@@ -2,6 +2,7 @@ import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import JWT
+import Leaf
 import Vapor
 
 /// Configures the service from the process environment (and `.env`, which Vapor has loaded by now).
@@ -27,6 +28,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     try await DatabaseSetup.configure(app, url: settings.databaseURL)
     app.migrations.add(CreateUser())
+    app.migrations.add(CreateJobs())
     if case .sqlite = settings.databaseURL {
         try await app.autoMigrate()
     }
@@ -35,6 +37,13 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.unknownUserPasswordHash = try await app.password.async.hash([UInt8].random(count: 16).base64)
     await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
     app.emailVerifier = EmailVerifier(settings: settings)
+
+    app.directory.viewsDirectory = settings.mail.templatesDirectory
+    app.views.use(.leaf)
+    app.configureJobs(settings: settings)
+    app.asyncCommands.use(ServeWithWorkerCommand(), as: "serve", isDefault: true)
+    app.asyncCommands.use(WorkerCommand(), as: "worker")
+    app.asyncCommands.use(JobsCommand(), as: "jobs")
 
     try routes(app)
     app.logger.info("configured", metadata: ["database": "\(settings.databaseURL)", "environment": "\(app.environment.name)"])

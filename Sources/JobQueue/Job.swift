@@ -14,6 +14,8 @@ public struct JobContext: Sendable {
     /// 1 on the first run.
     public var attempt: Int
     public var maxAttempts: Int
+    /// When the job was first enqueued, in milliseconds since the Unix epoch; with `jobID`, unique across databases.
+    public var enqueuedAt: Int64
     public var logger: Logger
 }
 

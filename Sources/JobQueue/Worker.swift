@@ -102,7 +102,7 @@ public final class Worker: Sendable {
         jobLogger[metadataKey: "job"] = "\(job.id)"
         jobLogger[metadataKey: "kind"] = "\(job.kind)"
         jobLogger[metadataKey: "attempt"] = "\(job.attempt)/\(job.maxAttempts)"
-        let context = JobContext(jobID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, logger: jobLogger)
+        let context = JobContext(jobID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, enqueuedAt: job.createdAt, logger: jobLogger)
         let started = ContinuousClock.now
         do {
             try await registry.perform(job, context: context)

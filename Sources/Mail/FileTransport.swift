@@ -10,16 +10,29 @@ public struct FileTransport: MailTransport {
     }
 
     public func send(envelope: Envelope, raw: [UInt8]) async throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let name = Self.fileName(forMessageID: envelope.messageID)
         let final = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
-        try Data(raw).write(to: temporary)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Data(raw).write(to: temporary)
+        } catch {
+            throw FileTransportError(description: "cannot write a message into \(directory.path): \(Self.reason(error))")
+        }
         guard rename(temporary.path, final.path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(at: temporary)
-            throw FileTransportError(description: "cannot move the message into \(directory.path): \(reason)")
+            throw FileTransportError(description: "cannot move a message into \(directory.path): \(reason)")
         }
+    }
+
+    /// The operating system's words for a file error ("Not a directory", "Permission denied").
+    private static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError ?? error as NSError
+        if underlying.domain == NSPOSIXErrorDomain, let code = POSIXErrorCode(rawValue: Int32(underlying.code)) {
+            return String(cString: strerror(code.rawValue))
+        }
+        return underlying.localizedDescription
     }
 
     /// The Message-ID with anything but letters, digits, `.`, `-`, `_` and `@` replaced, plus `.eml`.

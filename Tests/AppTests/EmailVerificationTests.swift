@@ -30,7 +30,7 @@ struct EmailVerificationTests {
     }
 
     @Test func aTokenForAReplacedAddressIsInvalidAndActivatesNothing() async throws {
-        try await withMeiduo { app in
+        try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app in
             let client = Client(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"old@example.com"}"#, token: account.token)
@@ -44,7 +44,7 @@ struct EmailVerificationTests {
     }
 
     @Test func changingAVerifiedAddressMakesItUnverifiedAgain() async throws {
-        try await withMeiduo { app in
+        try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app in
             let client = Client(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"first@example.com"}"#, token: account.token)

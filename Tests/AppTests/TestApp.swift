@@ -9,15 +9,17 @@ import VaporTesting
 /// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or
 /// the server named by `TEST_DATABASE_URL` (tests use unique usernames, so they can share one).
 func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Application) async throws -> Void) async throws {
-    let sqlitePath = FileManager.default.temporaryDirectory.appendingPathComponent("meiduo-test-\(UUID().uuidString).sqlite").path
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("meiduo-test-\(UUID().uuidString)")
+    let sqlitePath = scratch.appendingPathComponent("meiduo.sqlite").path
     var settings = Settings(databaseURL: .sqlite(path: sqlitePath), bcryptCost: 4)
+    settings.mail.backend = .file(directory: scratch.appendingPathComponent("mail").path)
+    settings.mail.templatesDirectory = RepositoryPaths.root.appendingPathComponent("Resources/Views/").path + "/"
+    settings.queue.worker.pollIntervalSeconds = 0.05
     if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"].flatMap(DatabaseURL.init(parsing:)) {
         settings.databaseURL = url
     }
     adjust(&settings)
-    defer {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) }
-    }
+    defer { try? FileManager.default.removeItem(at: scratch) }
     try await withApp(configure: { app in
         try await configure(app, settings: settings)
         try await app.autoMigrate()
@@ -78,4 +80,28 @@ struct Client {
 func token(inLink link: String) throws -> String {
     let components = try #require(URLComponents(string: link))
     return try #require(components.queryItems?.first { $0.name == "token" }?.value)
+}
+
+/// The `.eml` files the file transport has written, oldest first.
+func mailFiles(_ app: Application) throws -> [String] {
+    guard case .file(let directory) = app.settings.mail.backend else { return [] }
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.filter { $0.hasSuffix(".eml") }.map { directory + "/" + $0 }.sorted {
+        let dates = [$0, $1].map { (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast }
+        return dates[0] < dates[1]
+    }
+}
+
+/// Runs the app's worker until `condition` holds (at most `seconds`), then stops it gracefully.
+func runWorker(_ app: Application, seconds: Double = 10, until condition: () async throws -> Bool) async throws -> Bool {
+    let worker = app.makeWorker()
+    worker.start()
+    let deadline = Date().addingTimeInterval(seconds)
+    var met = false
+    while Date() < deadline {
+        if try await condition() { met = true; break }
+        try await Task.sleep(nanoseconds: 20_000_000)
+    }
+    await worker.shutdown()
+    return met
 }

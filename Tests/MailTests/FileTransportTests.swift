@@ -30,7 +30,12 @@ struct FileTransportTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let blocked = directory.appendingPathComponent("a-file-not-a-folder")
         FileManager.default.createFile(atPath: blocked.path, contents: Data())
-        await #expect(throws: (any Error).self) { try await FileTransport(directory: blocked).send(try MessageTests.verification()) }
+        let error = await #expect(throws: FileTransportError.self) {
+            try await FileTransport(directory: blocked).send(try MessageTests.verification())
+        }
+        let description = try #require(error?.description)
+        #expect(description.hasPrefix("cannot write a message into \(blocked.path): "))
+        #expect(!description.contains("Domain="), "a sentence, not an NSError dump: \(description)")
     }
 
     @Test func fileNamesCannotEscapeTheFolder() {

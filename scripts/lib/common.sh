@@ -18,3 +18,34 @@ wait_for_http() {
   echo "no answer from $url after ${seconds}s" >&2
   return 1
 }
+
+MEIDUO=${MEIDUO_BINARY:-$ROOT/.build/debug/meiduo}
+export TEMPLATES_DIR=${TEMPLATES_DIR:-$ROOT/Resources/Views}
+
+# Starts `meiduo ARGS…` in the background in the current folder, logging to $1; sets SERVER_PID.
+start_meiduo() {
+  local log=$1; shift
+  "$MEIDUO" "$@" >> "$log" 2>&1 &
+  SERVER_PID=$!
+}
+
+# Waits (up to $2 seconds) until folder $1 holds at least $3 .eml files.
+wait_for_mail() {
+  local dir=$1 seconds=$2 count=${3:-1}
+  for _ in $(seq $((seconds * 10))); do
+    [ "$(mail_count "$dir")" -ge "$count" ] && return 0
+    sleep 0.1
+  done
+  echo "expected $count mail(s) in $dir within ${seconds}s, found $(mail_count "$dir")" >&2
+  return 1
+}
+
+mail_count() { { find "$1" -maxdepth 1 -name '*.eml' 2>/dev/null || true; } | wc -l; }
+
+# The verification link in the text part of the newest mail in folder $1.
+link_in_newest_mail() {
+  local newest
+  newest=$(ls -t "$1"/*.eml | head -1)
+  python3 "$ROOT/scripts/parse_mail.py" "$newest" |
+    python3 -c 'import json,re,sys; print(re.search(r"https?://\S*token=[A-Za-z0-9_.-]+", json.load(sys.stdin)["text"]).group(0))'
+}

@@ -1,5 +1,6 @@
 import Fluent
 import SignedToken
+import SQLKit
 import Vapor
 
 /// Setting the address (`PUT /email/`) and verifying it (`GET /emails/verification/`).
@@ -14,20 +15,35 @@ struct EmailController: RouteCollection {
         routes.get("emails", "verification", use: verify)
     }
 
-    /// Stores the address as unverified and builds its verification link.
+    /// Stores the address as unverified and queues the verification mail, in one transaction: both happen or
+    /// neither does. A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
     func change(request: Request) async throws -> EmailChangeResponse {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
-        let user = try request.auth.require(User.self)
-        let userID = try user.requireID()
-        user.email = input.email
-        user.emailActive = false
-        try await user.save(on: request.db)
-        let link = request.application.emailVerifier.link(userID: userID, email: input.email)
-        if request.application.environment == .development {
-            // Until mail is queued, development shows the link here; it is a credential, so never in production.
-            request.logger.info("verification link for user \(userID): \(link)")
+        let userID = try request.auth.require(User.self).requireID()
+        let app = request.application
+        try await request.db.transaction { transaction in
+            guard let user = try await User.find(userID, on: transaction) else {
+                throw SessionAuthenticator.invalidToken
+            }
+            let now = Date()
+            if let last = user.verificationQueuedAt {
+                let wait = Double(app.settings.verifyEmailResendInterval) - now.timeIntervalSince(last)
+                if wait > 0 { throw Self.throttled(seconds: Int(wait.rounded(.up))) }
+            }
+            user.email = input.email
+            user.emailActive = false
+            user.verificationQueuedAt = now
+            try await user.save(on: transaction)
+            try await app.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: userID, email: input.email),
+                                           on: transaction as! any SQLDatabase, uniqueKey: "verify-email:\(userID)")
         }
+        app.jobQueue.wakeUp.signal()
         return EmailChangeResponse(id: userID, email: input.email)
+    }
+
+    static func throttled(seconds: Int) -> APIError {
+        APIError(status: .tooManyRequests, body: .detail("请求超过了限速。预计 \(seconds) 秒后可用。"),
+                 headers: ["Retry-After": String(seconds)])
     }
 
     /// The seed's view: 400 `缺少token`, 400 `无效token`, or 200 `OK` once the token's user still has the token's address.

@@ -11,6 +11,8 @@ final class User: Model, Authenticatable, @unchecked Sendable {
     /// Empty until the user sets one, as Django's `EmailField(blank=True)`.
     @Field(key: "email") var email: String
     @Field(key: "email_active") var emailActive: Bool
+    /// When the last verification mail for this user was queued; the resend throttle counts from here.
+    @OptionalField(key: "verification_queued_at") var verificationQueuedAt: Date?
     @Timestamp(key: "created_at", on: .create) var createdAt: Date?
     @Timestamp(key: "updated_at", on: .update) var updatedAt: Date?
 

@@ -14,6 +14,8 @@ public struct Settings: Sendable {
     public var jwtExpiration: Int64
     public var bcryptCost: Int
     public var corsAllowedOrigins: [String]
+    public var mail: MailSettings
+    public var queue: QueueSettings
 
     public init(
         databaseURL: DatabaseURL = .sqlite(path: "var/meiduo.sqlite"),
@@ -23,7 +25,9 @@ public struct Settings: Sendable {
         verifyEmailResendInterval: Int64 = 60,
         jwtExpiration: Int64 = 86_400,
         bcryptCost: Int = 12,
-        corsAllowedOrigins: [String] = []
+        corsAllowedOrigins: [String] = [],
+        mail: MailSettings = .init(),
+        queue: QueueSettings = .init()
     ) {
         self.databaseURL = databaseURL
         self.secretKey = secretKey
@@ -33,6 +37,8 @@ public struct Settings: Sendable {
         self.jwtExpiration = jwtExpiration
         self.bcryptCost = bcryptCost
         self.corsAllowedOrigins = corsAllowedOrigins
+        self.mail = mail
+        self.queue = queue
     }
 
     /// Reads the settings from environment variables; any value that does not parse is an error naming the variable.
@@ -47,7 +53,9 @@ public struct Settings: Sendable {
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
             jwtExpiration: try reader.positiveInteger("JWT_EXPIRATION", default: defaults.jwtExpiration),
             bcryptCost: Int(try reader.integer("BCRYPT_COST", default: Int64(defaults.bcryptCost), minimum: 4, maximum: 31)),
-            corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS")
+            corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS"),
+            mail: try MailSettings.load(from: reader),
+            queue: try QueueSettings.load(from: reader)
         )
         try settings.validate(production: production)
         return settings
@@ -101,6 +109,15 @@ struct VariableReader {
 
     func positiveInteger(_ name: String, default fallback: Int64) throws(SettingsError) -> Int64 {
         try integer(name, default: fallback, minimum: 1)
+    }
+
+    /// A positive number of seconds, fractions allowed.
+    func seconds(_ name: String, default fallback: Double) throws(SettingsError) -> Double {
+        guard let raw = string(name) else { return fallback }
+        guard let number = Double(raw), number > 0, number.isFinite else {
+            throw SettingsError(variable: name, problem: "must be a positive number of seconds")
+        }
+        return number
     }
 
     func list(_ name: String) -> [String] {

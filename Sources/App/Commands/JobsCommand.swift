@@ -1,0 +1,87 @@
+import JobQueue
+import Vapor
+
+/// `meiduo jobs stats|list|retry|prune`: inspect and repair the queue.
+struct JobsCommand: AsyncCommandGroup {
+    var help: String { "Inspects and repairs the job queue." }
+
+    var commands: [String: any AnyAsyncCommand] {
+        ["stats": Stats(), "list": List(), "retry": Retry(), "prune": Prune()]
+    }
+
+    struct Stats: AsyncCommand {
+        struct Signature: CommandSignature {}
+        var help: String { "Counts jobs by state." }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            let counts = try await context.application.jobQueue.countsByState()
+            for state in JobState.allCases {
+                context.console.print("\(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(counts[state] ?? 0)")
+            }
+        }
+    }
+
+    struct List: AsyncCommand {
+        struct Signature: CommandSignature {
+            @Option(name: "state", short: "s", help: "available, running, completed or dead (default: all).")
+            var state: String?
+            @Option(name: "limit", short: "n", help: "At most this many, newest first (default 20).")
+            var limit: Int?
+        }
+
+        var help: String { "Lists jobs, newest first, with their last error." }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            var state: JobState?
+            if let name = signature.state {
+                guard let parsed = JobState(rawValue: name) else {
+                    throw Abort(.badRequest, reason: "--state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                state = parsed
+            }
+            let jobs = try await context.application.jobQueue.list(state: state, limit: max(1, signature.limit ?? 20))
+            for job in jobs {
+                let runAt = Date(timeIntervalSince1970: Double(job.runAt) / 1000)
+                context.console.print("#\(job.id) \(job.kind) \(job.state.rawValue) attempt \(job.attempt)/\(job.maxAttempts) run_at \(runAt)")
+                if let error = job.lastError { context.console.print("    last error: \(error)") }
+            }
+            if jobs.isEmpty { context.console.print("no jobs") }
+        }
+    }
+
+    struct Retry: AsyncCommand {
+        struct Signature: CommandSignature {
+            @Argument(name: "jobs", help: "Dead job ids, comma-separated, or all-dead.")
+            var jobs: String
+        }
+
+        var help: String { "Makes dead jobs available again with a fresh set of attempts." }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            var ids: [Int64]?
+            if signature.jobs != "all-dead" {
+                let parsed = signature.jobs.split(separator: ",").map { Int64($0.trimmingCharacters(in: .whitespaces)) }
+                guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
+                    throw Abort(.badRequest, reason: "give job ids like 12,13 or the word all-dead")
+                }
+                ids = parsed.compactMap { $0 }
+            }
+            let retried = try await context.application.jobQueue.retryDead(ids: ids)
+            context.console.print("retried \(retried.count) job(s)\(retried.isEmpty ? "" : ": " + retried.map(String.init).joined(separator: ","))")
+            if let ids, Set(ids) != Set(retried) {
+                let skipped = Set(ids).subtracting(retried).sorted().map(String.init).joined(separator: ",")
+                context.console.warning("not dead (or unknown), left alone: \(skipped)")
+            }
+        }
+    }
+
+    struct Prune: AsyncCommand {
+        struct Signature: CommandSignature {}
+        var help: String { "Deletes completed jobs older than JOB_RETENTION_SECONDS (default 7 days)." }
+
+        func run(using context: CommandContext, signature: Signature) async throws {
+            let pruned = try await context.application.jobQueue.pruneCompleted()
+            context.console.print("pruned \(pruned) completed job(s)")
+        }
+    }
+}

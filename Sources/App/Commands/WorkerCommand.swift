@@ -1,0 +1,56 @@
+import Dispatch
+import NIOConcurrencyHelpers
+import Vapor
+
+/// `meiduo worker`: runs queue workers alone until SIGTERM or SIGINT, then stops gracefully.
+struct WorkerCommand: AsyncCommand {
+    struct Signature: CommandSignature {
+        @Option(name: "concurrency", short: "c", help: "Jobs run at once (default WORKER_CONCURRENCY, 4).")
+        var concurrency: Int?
+        @Option(name: "queue", short: "q", help: "The queue to work (default JOB_QUEUE, \"default\").")
+        var queue: String?
+    }
+
+    var help: String { "Sends queued mail until SIGTERM/SIGINT; run as many as you like against one database." }
+
+    func run(using context: CommandContext, signature: Signature) async throws {
+        if let concurrency = signature.concurrency, concurrency < 1 {
+            throw Abort(.badRequest, reason: "--concurrency must be at least 1")
+        }
+        let worker = context.application.makeWorker(concurrency: signature.concurrency, queue: signature.queue)
+        worker.start()
+        let received = await TerminationSignal.next()
+        context.application.logger.notice("received signal \(received); stopping the worker")
+        await worker.shutdown()
+    }
+}
+
+/// Waits for the first SIGTERM or SIGINT.
+enum TerminationSignal {
+    /// Keeps the dispatch sources alive while waiting; written once before any handler can run.
+    private final class Sources: @unchecked Sendable {
+        var sources: [any DispatchSourceSignal] = []
+    }
+
+    static func next() async -> Int32 {
+        let holder = Sources()
+        let received = await withCheckedContinuation { continuation in
+            let resumed = NIOLockedValueBox(false)
+            holder.sources = [SIGTERM, SIGINT].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler {
+                    let first = resumed.withLockedValue { already in
+                        defer { already = true }
+                        return !already
+                    }
+                    if first { continuation.resume(returning: number) }
+                }
+                source.resume()
+                return source
+            }
+        }
+        holder.sources.forEach { $0.cancel() }
+        return received
+    }
+}
