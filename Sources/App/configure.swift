@@ -18,13 +18,16 @@ public func configure(_ app: Application, settings: Settings) async throws {
 
     app.routes.defaultMaxBodySize = "64kb"
     app.middleware = Middlewares()
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     if !settings.corsAllowedOrigins.isEmpty {
+        // First, so that preflights are answered and error responses carry the CORS headers too.
         app.middleware.use(CORSMiddleware(configuration: .init(
             allowedOrigin: .any(settings.corsAllowedOrigins), allowedMethods: [.GET, .PUT, .PATCH, .POST, .OPTIONS],
-            allowedHeaders: [.accept, .authorization, .contentType, .origin])))
+            allowedHeaders: [.accept, .authorization, .contentType, .origin], exposedHeaders: [.retryAfter])))
     }
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
     app.middleware.use(APIErrorMiddleware())
+    app.directory.publicDirectory = settings.publicDirectory
+    app.middleware.use(FileMiddleware(publicDirectory: settings.publicDirectory))
 
     try await DatabaseSetup.configure(app, url: settings.databaseURL)
     app.migrations.add(CreateUser())

@@ -15,6 +15,7 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Applicat
     settings.mail.backend = .file(directory: scratch.appendingPathComponent("mail").path)
     settings.mail.templatesDirectory = RepositoryPaths.root.appendingPathComponent("Resources/Views/").path + "/"
     settings.queue.worker.pollIntervalSeconds = 0.05
+    settings.publicDirectory = RepositoryPaths.root.appendingPathComponent("Public/").path + "/"
     if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"].flatMap(DatabaseURL.init(parsing:)) {
         settings.databaseURL = url
     }

@@ -20,7 +20,8 @@ wait_for_http() {
 }
 
 MEIDUO=${MEIDUO_BINARY:-$ROOT/.build/debug/meiduo}
-export TEMPLATES_DIR=${TEMPLATES_DIR:-$ROOT/Resources/Views}
+# The scripts run the binary in scratch folders, so they point it at the repository's templates and page.
+export TEMPLATES_DIR=${TEMPLATES_DIR:-$ROOT/Resources/Views} PUBLIC_DIR=${PUBLIC_DIR:-$ROOT/Public}
 
 # Starts `meiduo ARGS…` in the background in the current folder, logging to $1; sets SERVER_PID.
 start_meiduo() {
@@ -48,4 +49,26 @@ link_in_newest_mail() {
   newest=$(ls -t "$1"/*.eml | head -1)
   python3 "$ROOT/scripts/parse_mail.py" "$newest" |
     python3 -c 'import json,re,sys; print(re.search(r"https?://\S*token=[A-Za-z0-9_.-]+", json.load(sys.stdin)["text"]).group(0))'
+}
+
+# Registers user $2 (password password123) on API $1, sets the address $2@example.com, prints the session JWT.
+register_and_change() {
+  local base=$1 user=$2 token
+  curl -sf -X POST "$base/users/" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$user\",\"password\":\"password123\"}" >/dev/null
+  token=$(curl -sf -X POST "$base/authorizations/" -H 'Content-Type: application/json' \
+    -d "{\"username\":\"$user\",\"password\":\"password123\"}" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  curl -sf -X PUT "$base/email/" -H "Authorization: JWT $token" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$user@example.com\"}" >/dev/null
+  echo "$token"
+}
+
+# Installs a Debian package when its command is missing (CI machines start without them).
+need_command() {
+  local command=$1 package=${2:-$1}
+  command -v "$command" >/dev/null 2>&1 && return 0
+  say "installing $package"
+  if [ "$(id -u)" -ne 0 ]; then echo "$command is missing; install the Debian package $package" >&2; return 1; fi
+  [ -n "$(find /var/lib/apt/lists -name '*Packages*' -newermt '-1 day' 2>/dev/null | head -1)" ] || apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
 }

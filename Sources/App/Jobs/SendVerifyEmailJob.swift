@@ -16,7 +16,6 @@ struct SendVerifyEmailJob: Job {
     }
 
     static let kind = "send_verify_email"
-    static let siteName = "美多商城"
 
     let verifier: EmailVerifier
     let renderer: VerificationMailRenderer
@@ -30,7 +29,7 @@ struct SendVerifyEmailJob: Job {
             throw PermanentJobError("the recipient cannot be mailed: \(error)")
         }
         let link = verifier.link(userID: payload.userID, email: payload.email)
-        let bodies = try await renderer.render(.init(siteName: Self.siteName, email: payload.email, link: link,
+        let bodies = try await renderer.render(.init(siteName: settings.siteName, email: payload.email, link: link,
                                                      expiresHours: max(1, tokenLifetime / 3600)))
         let message = try Message(
             from: settings.from, to: [recipient], subject: settings.subject, text: bodies.text, html: bodies.html,

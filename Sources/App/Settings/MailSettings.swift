@@ -1,6 +1,10 @@
 import Foundation
 import Mail
 
+extension String {
+    var containsControlCharacter: Bool { unicodeScalars.contains { $0.properties.generalCategory == .control } }
+}
+
 /// How verification mail is made and delivered (DESIGN.md §6); names as Django's settings.
 public struct MailSettings: Sendable {
     public enum Backend: Sendable, Equatable {
@@ -11,7 +15,9 @@ public struct MailSettings: Sendable {
 
     public var backend: Backend = .file(directory: "var/mail")
     public var from: Mailbox = try! Mailbox(parsing: "美多商城<noreply@meiduo.site>")
-    public var subject = "美多商城邮箱验证"
+    /// The shop's name in the mail's subject and text.
+    public var siteName = "美多商城"
+    public var subject: String { siteName + "邮箱验证" }
     /// Where the Leaf mail templates live (`mail/verify_email_html.leaf`, `mail/verify_email_text.leaf`).
     public var templatesDirectory = "Resources/Views/"
 
@@ -31,9 +37,11 @@ public struct MailSettings: Sendable {
                 throw SettingsError(variable: "EMAIL_FROM", problem: "is not a sender like 美多商城<noreply@example.com>: \(error)")
             }
         }
-        if let directory = reader.string("TEMPLATES_DIR") {
-            settings.templatesDirectory = directory.hasSuffix("/") ? directory : directory + "/"
+        settings.siteName = reader.string("SITE_NAME") ?? settings.siteName
+        if settings.siteName.containsControlCharacter {
+            throw SettingsError(variable: "SITE_NAME", problem: "must not contain line breaks or control characters")
         }
+        settings.templatesDirectory = reader.directory("TEMPLATES_DIR") ?? settings.templatesDirectory
         return settings
     }
 }

@@ -16,6 +16,8 @@ public struct Settings: Sendable {
     public var corsAllowedOrigins: [String]
     public var mail: MailSettings
     public var queue: QueueSettings
+    /// Static files, among them the verification page `success_verify_email.html`.
+    public var publicDirectory: String
 
     public init(
         databaseURL: DatabaseURL = .sqlite(path: "var/meiduo.sqlite"),
@@ -27,7 +29,8 @@ public struct Settings: Sendable {
         bcryptCost: Int = 12,
         corsAllowedOrigins: [String] = [],
         mail: MailSettings = .init(),
-        queue: QueueSettings = .init()
+        queue: QueueSettings = .init(),
+        publicDirectory: String = "Public/"
     ) {
         self.databaseURL = databaseURL
         self.secretKey = secretKey
@@ -39,6 +42,7 @@ public struct Settings: Sendable {
         self.corsAllowedOrigins = corsAllowedOrigins
         self.mail = mail
         self.queue = queue
+        self.publicDirectory = publicDirectory
     }
 
     /// Reads the settings from environment variables; any value that does not parse is an error naming the variable.
@@ -55,7 +59,8 @@ public struct Settings: Sendable {
             bcryptCost: Int(try reader.integer("BCRYPT_COST", default: Int64(defaults.bcryptCost), minimum: 4, maximum: 31)),
             corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS"),
             mail: try MailSettings.load(from: reader),
-            queue: try QueueSettings.load(from: reader)
+            queue: try QueueSettings.load(from: reader),
+            publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory
         )
         try settings.validate(production: production)
         return settings
@@ -118,6 +123,11 @@ struct VariableReader {
             throw SettingsError(variable: name, problem: "must be a positive number of seconds")
         }
         return number
+    }
+
+    /// A folder path, with the trailing slash Vapor's directory settings expect.
+    func directory(_ name: String) -> String? {
+        string(name).map { $0.hasSuffix("/") ? $0 : $0 + "/" }
     }
 
     func list(_ name: String) -> [String] {
