@@ -54,11 +54,17 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "meiduo", dependencies: ["App"]),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .executableTarget(name: "JobQueueBench", dependencies: [
+            "JobQueue",
+            .product(name: "PostgresKit", package: "postgres-kit"),
+        ]),
+        .target(name: "TestSupport", dependencies: [
+            .product(name: "PostgresKit", package: "postgres-kit"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "SignedTokenTests", dependencies: ["SignedToken", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: [
-            "JobQueue",
+            "JobQueue", "TestSupport",
             .product(name: "SQLiteKit", package: "sqlite-kit"),
             .product(name: "PostgresKit", package: "postgres-kit"),
         ]),

@@ -29,7 +29,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.directory.publicDirectory = settings.publicDirectory
     app.middleware.use(FileMiddleware(publicDirectory: settings.publicDirectory))
 
-    try await DatabaseSetup.configure(app, url: settings.databaseURL)
+    try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
     app.migrations.add(CreateUser())
     app.migrations.add(CreateJobs())
     if case .sqlite = settings.databaseURL {

@@ -16,6 +16,9 @@ public struct JobQueue: Sendable {
         public init() {}
     }
 
+    /// The PostgreSQL channel an enqueue notifies, so that idle workers in other processes wake at once.
+    public static let notificationChannel = "meiduo_jobs"
+
     public let configuration: Configuration
     public let database: any SQLDatabase
     /// Wakes this process's workers after a commit; other processes rely on polling (or LISTEN/NOTIFY).
@@ -37,7 +40,9 @@ public struct JobQueue: Sendable {
 
     /// Adds a job through `database`, which should be the caller's transaction so that the job commits or rolls
     /// back with the caller's own writes. With a `uniqueKey`, a still-available job with that key is updated
-    /// (new payload, new run time) rather than duplicated. Call `wakeUp.signal()` after the commit.
+    /// (new payload, new run time) rather than duplicated. On PostgreSQL the enqueue also NOTIFYs
+    /// `notificationChannel`, which is delivered when the transaction commits (and never if it rolls back).
+    /// Call `wakeUp.signal()` after the commit to wake this process's own workers.
     @discardableResult
     public func enqueue<J: Job>(_ job: J.Type, _ payload: J.Payload, on database: any SQLDatabase,
                                 uniqueKey: String? = nil, delaySeconds: Double = 0) async throws -> Int64 {
@@ -53,6 +58,9 @@ public struct JobQueue: Sendable {
                           max_attempts = excluded.max_attempts
             RETURNING id
             """).first()
+        if database.dialect.name == "postgresql" {
+            try await database.raw("SELECT pg_notify(\(bind: Self.notificationChannel), \(bind: configuration.queue))").run()
+        }
         return try row!.decode(column: "id", as: Int64.self)
     }
 

@@ -6,8 +6,8 @@ import VaporTesting
 
 @testable import App
 
-/// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or
-/// the server named by `TEST_DATABASE_URL` (tests use unique usernames, so they can share one).
+/// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or a
+/// fresh database on the PostgreSQL server named by `TEST_DATABASE_URL`.
 func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Application) async throws -> Void) async throws {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("meiduo-test-\(UUID().uuidString)")
     let sqlitePath = scratch.appendingPathComponent("meiduo.sqlite").path
@@ -16,15 +16,20 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Applicat
     settings.mail.templatesDirectory = RepositoryPaths.root.appendingPathComponent("Resources/Views/").path + "/"
     settings.queue.worker.pollIntervalSeconds = 0.05
     settings.publicDirectory = RepositoryPaths.root.appendingPathComponent("Public/").path + "/"
-    if let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"].flatMap(DatabaseURL.init(parsing:)) {
-        settings.databaseURL = url
-    }
+    let postgresURL = ScratchPostgres.serverURL == nil ? nil : try await ScratchPostgres.create()
+    if let postgresURL { settings.databaseURL = .postgres(url: postgresURL) }
     adjust(&settings)
     defer { try? FileManager.default.removeItem(at: scratch) }
-    try await withApp(configure: { app in
-        try await configure(app, settings: settings)
-        try await app.autoMigrate()
-    }, test)
+    do {
+        try await withApp(configure: { app in
+            try await configure(app, settings: settings)
+            try await app.autoMigrate()
+        }, test)
+    } catch {
+        if let postgresURL { await ScratchPostgres.drop(postgresURL) }
+        throw error
+    }
+    if let postgresURL { await ScratchPostgres.drop(postgresURL) }
 }
 
 /// A unique, valid username (5–20 characters).
@@ -95,14 +100,13 @@ func mailFiles(_ app: Application) throws -> [String] {
 
 /// Runs the app's worker until `condition` holds (at most `seconds`), then stops it gracefully.
 func runWorker(_ app: Application, seconds: Double = 10, until condition: () async throws -> Bool) async throws -> Bool {
-    let worker = app.makeWorker()
-    worker.start()
+    let worker = app.startWorker()
     let deadline = Date().addingTimeInterval(seconds)
     var met = false
     while Date() < deadline {
         if try await condition() { met = true; break }
         try await Task.sleep(nanoseconds: 20_000_000)
     }
-    await worker.shutdown()
+    await worker.stop()
     return met
 }

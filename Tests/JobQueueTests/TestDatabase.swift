@@ -4,30 +4,44 @@ import Logging
 import NIOConcurrencyHelpers
 import SQLiteKit
 import SQLKit
+import TestSupport
+import PostgresKit
 
-/// Real SQLite files, one per test; each `connection()` is a separate connection to the same file, as separate
-/// workers or processes would have.
+/// A real database of its own for each test: a fresh SQLite file, or a fresh PostgreSQL database when
+/// `TEST_DATABASE_URL` names a server. Each `connection()` is a separate connection, as separate workers or
+/// processes would have.
 final class TestDatabase: Sendable {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("jobqueue-\(UUID().uuidString).sqlite").path
-    private let connections = NIOLockedValueBox<[SQLiteConnection]>([])
+    private let sqlitePath = FileManager.default.temporaryDirectory.appendingPathComponent("jobqueue-\(UUID().uuidString).sqlite").path
+    private let postgresURL: String?
+    private let closers = NIOLockedValueBox<[@Sendable () async -> Void]>([])
+
+    private init(postgresURL: String?) {
+        self.postgresURL = postgresURL
+    }
 
     static func make() async throws -> TestDatabase {
-        let database = TestDatabase()
+        let database = TestDatabase(postgresURL: ScratchPostgres.serverURL == nil ? nil : try await ScratchPostgres.create())
         let sql = try await database.connection()
-        try await sql.raw("PRAGMA journal_mode=WAL").run()
+        if sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA journal_mode=WAL").run() }
         try await JobsTable.create(on: sql)
         return database
     }
 
     func connection() async throws -> any SQLDatabase {
-        let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: Logger(label: "test.sqlite"))
-        connections.withLockedValue { $0.append(connection) }
+        if let postgresURL {
+            let connection = try await ScratchPostgres.connect(postgresURL)
+            closers.withLockedValue { $0.append { try? await connection.close() } }
+            return connection.sql()
+        }
+        let connection = try await SQLiteConnection.open(storage: .file(path: sqlitePath), logger: Logger(label: "test.sqlite"))
+        closers.withLockedValue { $0.append { try? await connection.close() } }
         return connection.sql()
     }
 
     func close() async {
-        for connection in connections.withLockedValue({ $0 }) { try? await connection.close() }
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        for close in closers.withLockedValue({ $0 }) { await close() }
+        if let postgresURL { await ScratchPostgres.drop(postgresURL) }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: sqlitePath + suffix) }
     }
 }
 

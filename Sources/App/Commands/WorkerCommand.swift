@@ -17,11 +17,10 @@ struct WorkerCommand: AsyncCommand {
         if let concurrency = signature.concurrency, concurrency < 1 {
             throw Abort(.badRequest, reason: "--concurrency must be at least 1")
         }
-        let worker = context.application.makeWorker(concurrency: signature.concurrency, queue: signature.queue)
-        worker.start()
+        let running = context.application.startWorker(concurrency: signature.concurrency, queue: signature.queue)
         let received = await TerminationSignal.next()
         context.application.logger.notice("received signal \(received); stopping the worker")
-        await worker.shutdown()
+        await running.stop()
     }
 }
 

@@ -41,8 +41,9 @@ extension Application {
         }
     }
 
-    /// A worker over this app's queue; `concurrency` and `queue` override the settings.
-    func makeWorker(concurrency: Int? = nil, queue: String? = nil) -> Worker {
+    /// Starts a worker over this app's queue (`concurrency` and `queue` override the settings) and, on
+    /// PostgreSQL, the LISTEN connection that wakes it when other processes enqueue.
+    func startWorker(concurrency: Int? = nil, queue: String? = nil) -> RunningWorker {
         var configuration = settings.queue.worker
         configuration.concurrency = concurrency ?? configuration.concurrency
         var jobQueue = self.jobQueue
@@ -51,22 +52,33 @@ extension Application {
             queueConfiguration.queue = queue
             jobQueue = JobQueue(database: jobQueue.database, configuration: queueConfiguration)
         }
-        return Worker(queue: jobQueue, registry: jobRegistry, configuration: configuration, logger: logger)
+        let worker = Worker(queue: jobQueue, registry: jobRegistry, configuration: configuration, logger: logger)
+        worker.start()
+        var notifications: Task<Void, Never>?
+        if case .postgres(let url) = settings.databaseURL {
+            notifications = PostgresJobNotifications(url: url, wakeUp: jobQueue.wakeUp, logger: logger).start()
+        }
+        return RunningWorker(worker: worker, notifications: notifications)
     }
 
     /// Runs a worker inside this process until the application shuts down.
     func startInProcessWorker() {
-        let worker = makeWorker()
-        worker.start()
-        lifecycle.use(WorkerShutdown(worker: worker))
+        lifecycle.use(startWorker())
     }
 }
 
-/// Stops an in-process worker gracefully when the application shuts down (SIGTERM/SIGINT to `serve`).
-struct WorkerShutdown: LifecycleHandler {
+/// A started worker and its wake-up listener; stopping is graceful (see `Worker.shutdown`). As a lifecycle
+/// handler it stops when the application shuts down (SIGTERM/SIGINT to `serve`).
+struct RunningWorker: LifecycleHandler {
     let worker: Worker
+    let notifications: Task<Void, Never>?
+
+    func stop() async {
+        notifications?.cancel()
+        await worker.shutdown()
+    }
 
     func shutdownAsync(_ application: Application) async {
-        await worker.shutdown()
+        await stop()
     }
 }

@@ -6,7 +6,7 @@ import SQLKit
 import Vapor
 
 enum DatabaseSetup {
-    static func configure(_ app: Application, url: DatabaseURL) async throws {
+    static func configure(_ app: Application, url: DatabaseURL, maxConnections: Int) async throws {
         switch url {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
@@ -16,7 +16,8 @@ enum DatabaseSetup {
             app.databases.use(.sqlite(.file(path)), as: .sqlite)
             try await tuneSQLite(app)
         case .postgres(let url):
-            app.databases.use(try .postgres(url: url), as: .psql)
+            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url),
+                                        maxConnectionsPerEventLoop: maxConnections), as: .psql)
         }
     }
 

@@ -18,6 +18,8 @@ public struct Settings: Sendable {
     public var queue: QueueSettings
     /// Static files, among them the verification page `success_verify_email.html`.
     public var publicDirectory: String
+    /// PostgreSQL connections per event loop (one event loop per core); SQLite always uses one.
+    public var databaseMaxConnections: Int
 
     public init(
         databaseURL: DatabaseURL = .sqlite(path: "var/meiduo.sqlite"),
@@ -30,7 +32,8 @@ public struct Settings: Sendable {
         corsAllowedOrigins: [String] = [],
         mail: MailSettings = .init(),
         queue: QueueSettings = .init(),
-        publicDirectory: String = "Public/"
+        publicDirectory: String = "Public/",
+        databaseMaxConnections: Int = 4
     ) {
         self.databaseURL = databaseURL
         self.secretKey = secretKey
@@ -43,6 +46,7 @@ public struct Settings: Sendable {
         self.mail = mail
         self.queue = queue
         self.publicDirectory = publicDirectory
+        self.databaseMaxConnections = databaseMaxConnections
     }
 
     /// Reads the settings from environment variables; any value that does not parse is an error naming the variable.
@@ -60,7 +64,8 @@ public struct Settings: Sendable {
             corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS"),
             mail: try MailSettings.load(from: reader),
             queue: try QueueSettings.load(from: reader),
-            publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory
+            publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory,
+            databaseMaxConnections: Int(try reader.integer("DATABASE_MAX_CONNECTIONS", default: Int64(defaults.databaseMaxConnections), minimum: 1, maximum: 100))
         )
         try settings.validate(production: production)
         return settings
