@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 
-/// Runs jobs from a queue: `concurrency` slots each claim and run one job at a time; idle slots sleep until the
-/// poll interval passes or the queue's wake-up signal fires. A maintenance loop rescues expired leases and prunes
+/// Runs jobs from a queue, up to `concurrency` at once: one fetch loop claims as many jobs as there are free
+/// slots in a single statement and runs each in a child task; when nothing is due it sleeps until the poll
+/// interval passes or the queue's wake-up signal fires. A maintenance loop rescues expired leases and prunes
 /// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, and gives back
 /// any that do not.
 public final class Worker: Sendable {
@@ -22,6 +23,8 @@ public final class Worker: Sendable {
     private let configuration: Configuration
     private let logger: Logger
     private let stopping = NIOLockedValueBox(false)
+    private let freeSlots: NIOLockedValueBox<Int>
+    private let slotFreed = WakeUpSignal()
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     public init(queue: JobQueue, registry: JobRegistry, configuration: Configuration = .init(), logger: Logger) {
@@ -29,6 +32,7 @@ public final class Worker: Sendable {
         self.queue = queue
         self.registry = registry
         self.configuration = configuration
+        self.freeSlots = NIOLockedValueBox(configuration.concurrency)
         var logger = logger
         logger[metadataKey: "worker"] = "\(id)"
         self.logger = logger
@@ -46,6 +50,7 @@ public final class Worker: Sendable {
     public func shutdown() async {
         stopping.withLockedValue { $0 = true }
         queue.wakeUp.signal()
+        slotFreed.signal()
         guard let runner = task.withLockedValue({ $0 }) else { return }
         let grace = Task {
             try await Task.sleep(nanoseconds: UInt64(configuration.shutdownGraceSeconds * 1e9))
@@ -58,27 +63,36 @@ public final class Worker: Sendable {
     }
 
     private func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            for _ in 0..<configuration.concurrency {
-                group.addTask { await self.slot() }
-            }
+        await withDiscardingTaskGroup { group in
             group.addTask { await self.maintenance() }
+            while !isStopping && !Task.isCancelled {
+                let free = freeSlots.withLockedValue { $0 }
+                if free == 0 {
+                    await slotFreed.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping || self.hasFreeSlot })
+                    continue
+                }
+                var claimed: [JobRecord] = []
+                do {
+                    claimed = try await queue.claim(limit: free, worker: id)
+                } catch {
+                    logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(error)"])
+                }
+                freeSlots.withLockedValue { $0 -= claimed.count }
+                for job in claimed {
+                    group.addTask {
+                        await self.execute(job)
+                        self.freeSlots.withLockedValue { $0 += 1 }
+                        self.slotFreed.signal()
+                    }
+                }
+                if claimed.count < free {
+                    await queue.wakeUp.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping })
+                }
+            }
         }
     }
 
-    private func slot() async {
-        while !isStopping && !Task.isCancelled {
-            do {
-                if let job = try await queue.claim(limit: 1, worker: id).first {
-                    await execute(job)
-                    continue
-                }
-            } catch {
-                logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(error)"])
-            }
-            await queue.wakeUp.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping })
-        }
-    }
+    private var hasFreeSlot: Bool { freeSlots.withLockedValue { $0 > 0 } }
 
     private func maintenance() async {
         while !isStopping && !Task.isCancelled {
