@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .target(
@@ -28,8 +29,18 @@ let package = Package(
             dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "SMTPClient",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "Mail",
             dependencies: [
+                "SMTPClient",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -44,7 +55,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SignedToken", "Mail", "JobQueue",
+                "SignedToken", "SMTPClient", "Mail", "JobQueue",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -63,6 +74,7 @@ let package = Package(
         ], path: "Tests/TestSupport"),
         .testTarget(name: "SignedTokenTests", dependencies: ["SignedToken", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
+        .testTarget(name: "SMTPClientTests", dependencies: ["SMTPClient", "TestSupport"]),
         .testTarget(name: "JobQueueTests", dependencies: [
             "JobQueue", "TestSupport",
             .product(name: "SQLiteKit", package: "sqlite-kit"),

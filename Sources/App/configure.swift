@@ -47,6 +47,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.asyncCommands.use(ServeWithWorkerCommand(), as: "serve", isDefault: true)
     app.asyncCommands.use(WorkerCommand(), as: "worker")
     app.asyncCommands.use(JobsCommand(), as: "jobs")
+    app.asyncCommands.use(SendTestMailCommand(), as: "send-test-mail")
 
     try routes(app)
     app.logger.info("configured", metadata: ["database": "\(settings.databaseURL)", "environment": "\(app.environment.name)"])

@@ -85,11 +85,18 @@ public struct JobQueue: Sendable {
     /// Marks a job done; false when `worker` no longer holds it (its lease expired and it was rescued).
     @discardableResult
     public func complete(_ job: JobRecord, worker: String) async throws -> Bool {
-        try await database.raw("""
+        try await complete([job], worker: worker) == 1
+    }
+
+    /// Marks many jobs done in one statement; returns how many `worker` still held.
+    @discardableResult
+    public func complete(_ jobs: [JobRecord], worker: String) async throws -> Int {
+        guard !jobs.isEmpty else { return 0 }
+        return try await database.raw("""
             UPDATE jobs SET state = 'completed', finished_at = \(bind: nowMilliseconds), locked_by = NULL, locked_until = NULL
-            WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
+            WHERE id IN (\(binds: jobs.map(\.id))) AND state = 'running' AND locked_by = \(bind: worker)
             RETURNING id
-            """).first() != nil
+            """).all().count
     }
 
     /// Records a failure: a permanent one, or the last allowed attempt, makes the job `dead`; otherwise it becomes

@@ -2,6 +2,8 @@ import Foundation
 import NIOConcurrencyHelpers
 
 /// Lets idle workers sleep until either a poll interval passes or someone signals that work arrived.
+/// A signal that finds nobody waiting is kept for the next wait, so work that arrives between a worker's last
+/// look and its sleep is not missed.
 public final class WakeUpSignal: Sendable {
     private enum Waiter {
         case waiting(CheckedContinuation<Void, Never>)
@@ -10,20 +12,28 @@ public final class WakeUpSignal: Sendable {
         case abandoned
     }
 
-    private let waiters = NIOLockedValueBox<[UUID: Waiter]>([:])
+    private struct State {
+        var waiters: [UUID: Waiter] = [:]
+        var pending = false
+    }
+
+    private let state = NIOLockedValueBox(State())
 
     public init() {}
 
-    /// Wakes every current waiter.
+    /// Wakes every current waiter, or the next one to come when none is waiting.
     public func signal() {
-        let continuations = waiters.withLockedValue { waiters in
-            waiters.keys.compactMap { Self.markResumed(&waiters, $0) }
+        let continuations = state.withLockedValue { state in
+            let woken = state.waiters.keys.compactMap { Self.markResumed(&state.waiters, $0) }
+            if woken.isEmpty { state.pending = true }
+            return woken
         }
         continuations.forEach { $0.resume() }
     }
 
-    /// Returns on `signal()`, after `seconds`, when the task is cancelled, or at once if `stop()` holds.
-    /// `stop()` is checked after the waiter is registered, so a stop flag set before a `signal()` is never missed.
+    /// Returns on `signal()` (or one that came while nobody waited), after `seconds`, when the task is cancelled,
+    /// or at once if `stop()` holds. `stop()` is checked after the waiter is registered, so a stop flag set before
+    /// a `signal()` is never missed.
     public func wait(seconds: Double, unless stop: @escaping @Sendable () -> Bool = { false }) async {
         let id = UUID()
         await withTaskGroup(of: Void.self) { group in
@@ -40,8 +50,25 @@ public final class WakeUpSignal: Sendable {
         }
     }
 
+    private func register(_ id: UUID, _ continuation: CheckedContinuation<Void, Never>) {
+        let resumeNow = state.withLockedValue { state in
+            if case .abandoned = state.waiters[id] {
+                state.waiters[id] = nil
+                return true
+            }
+            if state.pending {
+                state.pending = false
+                state.waiters[id] = .resumed
+                return true
+            }
+            state.waiters[id] = .waiting(continuation)
+            return false
+        }
+        if resumeNow { continuation.resume() }
+    }
+
     private func wake(_ id: UUID) {
-        waiters.withLockedValue { Self.markResumed(&$0, id) }?.resume()
+        state.withLockedValue { Self.markResumed(&$0.waiters, id) }?.resume()
     }
 
     private static func markResumed(_ waiters: inout [UUID: Waiter], _ id: UUID) -> CheckedContinuation<Void, Never>? {
@@ -50,29 +77,17 @@ public final class WakeUpSignal: Sendable {
         return continuation
     }
 
-    private func register(_ id: UUID, _ continuation: CheckedContinuation<Void, Never>) {
-        let abandoned = waiters.withLockedValue { waiters in
-            if case .abandoned = waiters[id] {
-                waiters[id] = nil
-                return true
-            }
-            waiters[id] = .waiting(continuation)
-            return false
-        }
-        if abandoned { continuation.resume() }
-    }
-
     private func finish(_ id: UUID) {
-        let continuation = waiters.withLockedValue { waiters -> CheckedContinuation<Void, Never>? in
-            switch waiters[id] {
+        let continuation = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+            switch state.waiters[id] {
             case .waiting(let continuation):
-                waiters[id] = nil
+                state.waiters[id] = nil
                 return continuation
             case .resumed, .abandoned:
-                waiters[id] = nil
+                state.waiters[id] = nil
                 return nil
             case nil:
-                waiters[id] = .abandoned
+                state.waiters[id] = .abandoned
                 return nil
             }
         }

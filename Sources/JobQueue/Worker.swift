@@ -4,15 +4,18 @@ import NIOConcurrencyHelpers
 
 /// Runs jobs from a queue, up to `concurrency` at once: one fetch loop claims as many jobs as there are free
 /// slots in a single statement and runs each in a child task; when nothing is due it sleeps until the poll
-/// interval passes or the queue's wake-up signal fires. A maintenance loop rescues expired leases and prunes
-/// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, and gives back
-/// any that do not.
+/// interval passes or the queue's wake-up signal fires. Finished jobs are marked completed in batches, one
+/// statement for all that finished within `completionBatchSeconds` (a crash in that window only means the job
+/// runs again, which at-least-once delivery allows). A maintenance loop rescues expired leases and prunes
+/// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, gives back any
+/// that do not, and records the completions still pending.
 public final class Worker: Sendable {
     public struct Configuration: Sendable {
         public var concurrency = 4
         public var pollIntervalSeconds: Double = 1
         public var maintenanceIntervalSeconds: Double = 15
         public var shutdownGraceSeconds: Double = 30
+        public var completionBatchSeconds: Double = 0.005
 
         public init() {}
     }
@@ -25,6 +28,9 @@ public final class Worker: Sendable {
     private let stopping = NIOLockedValueBox(false)
     private let freeSlots: NIOLockedValueBox<Int>
     private let slotFreed = WakeUpSignal()
+    private let finished = NIOLockedValueBox<[JobRecord]>([])
+    private let jobFinished = WakeUpSignal()
+    private let stopRequested = WakeUpSignal()
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
 
     public init(queue: JobQueue, registry: JobRegistry, configuration: Configuration = .init(), logger: Logger) {
@@ -51,6 +57,8 @@ public final class Worker: Sendable {
         stopping.withLockedValue { $0 = true }
         queue.wakeUp.signal()
         slotFreed.signal()
+        jobFinished.signal()
+        stopRequested.signal()
         guard let runner = task.withLockedValue({ $0 }) else { return }
         let grace = Task {
             try await Task.sleep(nanoseconds: UInt64(configuration.shutdownGraceSeconds * 1e9))
@@ -59,12 +67,14 @@ public final class Worker: Sendable {
         }
         await runner.value
         grace.cancel()
+        await recordCompletions()
         logger.info("worker stopped")
     }
 
     private func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.maintenance() }
+            group.addTask { await self.completer() }
             while !isStopping && !Task.isCancelled {
                 let free = freeSlots.withLockedValue { $0 }
                 if free == 0 {
@@ -83,6 +93,7 @@ public final class Worker: Sendable {
                         await self.execute(job)
                         self.freeSlots.withLockedValue { $0 += 1 }
                         self.slotFreed.signal()
+                        self.jobFinished.signal()
                     }
                 }
                 if claimed.count < free {
@@ -93,6 +104,32 @@ public final class Worker: Sendable {
     }
 
     private var hasFreeSlot: Bool { freeSlots.withLockedValue { $0 > 0 } }
+    private var isIdle: Bool { freeSlots.withLockedValue { $0 == configuration.concurrency } }
+
+    /// Records finished jobs in batches until the worker stops and no job is running.
+    private func completer() async {
+        while !(isStopping && isIdle) && !Task.isCancelled {
+            await jobFinished.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping && self.isIdle })
+            try? await Task.sleep(nanoseconds: UInt64(configuration.completionBatchSeconds * 1e9))  // let a batch gather
+            await recordCompletions()
+        }
+    }
+
+    private func recordCompletions() async {
+        let batch = finished.withLockedValue { batch in
+            defer { batch = [] }
+            return batch
+        }
+        guard !batch.isEmpty else { return }
+        do {
+            let kept = try await queue.complete(batch, worker: id)
+            if kept < batch.count {
+                logger.warning("some jobs finished after their lease expired; they may run again", metadata: ["count": "\(batch.count - kept)"])
+            }
+        } catch {
+            logger.error("recording completed jobs failed; their leases will return them", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+        }
+    }
 
     private func maintenance() async {
         while !isStopping && !Task.isCancelled {
@@ -107,7 +144,7 @@ public final class Worker: Sendable {
             } catch {
                 logger.error("queue maintenance failed", metadata: ["error": "\(error)"])
             }
-            await queue.wakeUp.wait(seconds: configuration.maintenanceIntervalSeconds, unless: { self.isStopping })
+            await stopRequested.wait(seconds: configuration.maintenanceIntervalSeconds, unless: { self.isStopping })
         }
     }
 
@@ -120,8 +157,8 @@ public final class Worker: Sendable {
         let started = ContinuousClock.now
         do {
             try await registry.perform(job, context: context)
-            let kept = try await queue.complete(job, worker: id)
-            jobLogger.info("job completed", metadata: ["seconds": "\(started.duration(to: .now))", "lease_kept": "\(kept)"])
+            finished.withLockedValue { $0.append(job) }
+            jobLogger.debug("job done", metadata: ["seconds": "\(started.duration(to: .now))"])
         } catch where Task.isCancelled {
             jobLogger.warning("job interrupted by shutdown; giving it back", metadata: ["error": "\(error)"])
             // A fresh task: this one is cancelled, and so would be the release's query.

@@ -13,9 +13,9 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Applicat
     let sqlitePath = scratch.appendingPathComponent("meiduo.sqlite").path
     var settings = Settings(databaseURL: .sqlite(path: sqlitePath), bcryptCost: 4)
     settings.mail.backend = .file(directory: scratch.appendingPathComponent("mail").path)
-    settings.mail.templatesDirectory = RepositoryPaths.root.appendingPathComponent("Resources/Views/").path + "/"
+    settings.mail.templatesDirectory = RepositoryPaths.path("Resources/Views/")
     settings.queue.worker.pollIntervalSeconds = 0.05
-    settings.publicDirectory = RepositoryPaths.root.appendingPathComponent("Public/").path + "/"
+    settings.publicDirectory = RepositoryPaths.path("Public/")
     let postgresURL = ScratchPostgres.serverURL == nil ? nil : try await ScratchPostgres.create()
     if let postgresURL { settings.databaseURL = .postgres(url: postgresURL) }
     adjust(&settings)

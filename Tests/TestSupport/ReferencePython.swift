@@ -8,7 +8,7 @@ public enum ReferencePython {
 
     public static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String) {
         guard let executable else { throw MissingPart(description: unavailable) }
-        return try Subprocess.run(executable, [RepositoryPaths.root.appendingPathComponent("scripts/itsdangerous_tool.py").path] + arguments)
+        return try Subprocess.run(executable, [RepositoryPaths.path("scripts/itsdangerous_tool.py")] + arguments)
     }
 
     /// A token minted by itsdangerous itself, now, for the given payload JSON.
@@ -24,9 +24,18 @@ public struct MissingPart: Error, CustomStringConvertible {
 }
 
 public enum RepositoryPaths {
-    /// The repository root, found from this file's place in `Tests/TestSupport/`.
-    public static let root = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The repository root, from this file's place in `Tests/TestSupport/`. A String, not a URL: parallel tests read
+    /// it at once, and sharing one Foundation URL across threads has crashed here.
+    public static let root: String = {
+        var components = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        components.removeLast(3)
+        return components.joined(separator: "/")
+    }()
+
+    /// An absolute path for a path relative to the repository root.
+    public static func path(_ relative: String) -> String {
+        root + "/" + relative
+    }
 }
 
 public enum Subprocess {
@@ -62,7 +71,7 @@ public struct ParsedMail: Decodable, Sendable {
 
     public static func parse(file path: String) throws -> ParsedMail {
         guard let python = ReferencePython.executable else { throw MissingPart(description: ReferencePython.unavailable) }
-        let output = try Subprocess.run(python, [RepositoryPaths.root.appendingPathComponent("scripts/parse_mail.py").path, path])
+        let output = try Subprocess.run(python, [RepositoryPaths.path("scripts/parse_mail.py"), path])
         guard output.status == 0 else { throw MissingPart(description: "parse_mail.py failed on \(path)") }
         return try JSONDecoder().decode(ParsedMail.self, from: Data(output.stdout.utf8))
     }

@@ -71,4 +71,6 @@ need_command() {
   if [ "$(id -u)" -ne 0 ]; then echo "$command is missing; install the Debian package $package" >&2; return 1; fi
   [ -n "$(find /var/lib/apt/lists -name '*Packages*' -newermt '-1 day' 2>/dev/null | head -1)" ] || apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+  # postfix's package may start its daemon; the tests run their own servers on 127.0.0.1 only.
+  if [ "$package" = postfix ]; then postfix stop >/dev/null 2>&1 || true; fi
 }

@@ -25,7 +25,7 @@ struct EmailController: RouteCollection {
             guard let user = try await User.find(userID, on: transaction) else {
                 throw SessionAuthenticator.invalidToken
             }
-            let now = Date()
+            let now = app.now()
             if let last = user.verificationQueuedAt {
                 let wait = Double(app.settings.verifyEmailResendInterval) - now.timeIntervalSince(last)
                 if wait > 0 { throw Self.throttled(seconds: Int(wait.rounded(.up))) }

@@ -1,6 +1,7 @@
 import Fluent
 import JobQueue
 import Mail
+import SMTPClient
 import SQLKit
 import Vapor
 
@@ -29,15 +30,21 @@ extension Application {
         var registry = JobRegistry()
         registry.register(SendVerifyEmailJob(
             verifier: emailVerifier, renderer: VerificationMailRenderer(app: self),
-            transport: Self.mailTransport(settings.mail), settings: settings.mail,
+            transport: mailTransport(settings.mail), settings: settings.mail,
             tokenLifetime: settings.verifyEmailTokenExpires))
         jobRegistry = registry
     }
 
-    static func mailTransport(_ settings: MailSettings) -> any MailTransport {
+    func mailTransport(_ settings: MailSettings) -> any MailTransport {
         switch settings.backend {
-        case .file(let directory): FileTransport(directory: URL(fileURLWithPath: directory, isDirectory: true))
-        case .console: ConsoleTransport()
+        case .file(let directory):
+            return FileTransport(directory: URL(fileURLWithPath: directory, isDirectory: true))
+        case .console:
+            return ConsoleTransport()
+        case .smtp(let configuration):
+            let pool = SMTPConnectionPool(configuration: configuration, group: eventLoopGroup, logger: logger)
+            lifecycle.use(SMTPPoolShutdown(pool: pool))
+            return SMTPTransport(pool: pool)
         }
     }
 
@@ -80,5 +87,14 @@ struct RunningWorker: LifecycleHandler {
 
     func shutdownAsync(_ application: Application) async {
         await stop()
+    }
+}
+
+/// QUITs the pooled SMTP sessions when the application shuts down.
+struct SMTPPoolShutdown: LifecycleHandler {
+    let pool: SMTPConnectionPool
+
+    func shutdownAsync(_ application: Application) async {
+        await pool.shutdown()
     }
 }

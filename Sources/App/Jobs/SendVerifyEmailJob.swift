@@ -1,5 +1,6 @@
 import JobQueue
 import Mail
+import SMTPClient
 import Vapor
 
 /// The seed's Celery task `send_verify_email`: renders the verification mail for `{user_id, email}` and sends it.
@@ -34,7 +35,9 @@ struct SendVerifyEmailJob: Job {
         let message = try Message(
             from: settings.from, to: [recipient], subject: settings.subject, text: bodies.text, html: bodies.html,
             messageID: Self.messageID(jobID: context.jobID, enqueuedAt: context.enqueuedAt, domain: settings.from.domain))
-        try await transport.send(message)
+        do { try await transport.send(message) } catch let error as SMTPError where !error.isTransient {
+            throw PermanentJobError(error.description)  // a 5xx or a refused certificate: no retry will mend it
+        }
         context.logger.info("verification mail sent", metadata: ["user_id": "\(payload.userID)", "message_id": "\(message.messageID)"])
     }
 

@@ -10,3 +10,15 @@ extension Application {
         set { storage[SettingsKey.self] = newValue }
     }
 }
+
+extension Application {
+    private struct ClockKey: StorageKey {
+        typealias Value = @Sendable () -> Date
+    }
+
+    /// The time as the service sees it (the resend throttle); tests move it by hand.
+    var now: @Sendable () -> Date {
+        get { storage[ClockKey.self] ?? Date.init }
+        set { storage[ClockKey.self] = newValue }
+    }
+}

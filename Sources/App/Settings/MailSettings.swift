@@ -1,5 +1,6 @@
 import Foundation
 import Mail
+import SMTPClient
 
 extension String {
     var containsControlCharacter: Bool { unicodeScalars.contains { $0.properties.generalCategory == .control } }
@@ -7,10 +8,11 @@ extension String {
 
 /// How verification mail is made and delivered (DESIGN.md §6); names as Django's settings.
 public struct MailSettings: Sendable {
-    public enum Backend: Sendable, Equatable {
+    public enum Backend: Sendable {
         /// One `.eml` per message in a folder: the embedded default.
         case file(directory: String)
         case console
+        case smtp(SMTPConfiguration)
     }
 
     public var backend: Backend = .file(directory: "var/mail")
@@ -29,7 +31,7 @@ public struct MailSettings: Sendable {
         switch reader.string("EMAIL_BACKEND")?.lowercased() ?? "file" {
         case "file": settings.backend = .file(directory: directory)
         case "console": settings.backend = .console
-        case "smtp": throw SettingsError(variable: "EMAIL_BACKEND", problem: "smtp is not available in this version; use file or console")
+        case "smtp": settings.backend = .smtp(try smtp(from: reader))
         default: throw SettingsError(variable: "EMAIL_BACKEND", problem: "must be one of file, console, smtp")
         }
         if let from = reader.string("EMAIL_FROM") {
@@ -43,5 +45,36 @@ public struct MailSettings: Sendable {
         }
         settings.templatesDirectory = reader.directory("TEMPLATES_DIR") ?? settings.templatesDirectory
         return settings
+    }
+
+    /// Django's names: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS (STARTTLS),
+    /// EMAIL_USE_SSL (implicit TLS), EMAIL_TIMEOUT; plus EMAIL_SSL_CAFILE and the pool's EMAIL_MAX_CONNECTIONS.
+    static func smtp(from reader: VariableReader) throws(SettingsError) -> SMTPConfiguration {
+        let useTLS = try reader.flag("EMAIL_USE_TLS")
+        let useSSL = try reader.flag("EMAIL_USE_SSL")
+        if useTLS && useSSL {
+            throw SettingsError(variable: "EMAIL_USE_TLS", problem: "and EMAIL_USE_SSL are exclusive: STARTTLS or implicit TLS, not both")
+        }
+        let security: SMTPConfiguration.Security = useSSL ? .implicitTLS : useTLS ? .startTLS : .none
+        let defaultPort: Int64 = useSSL ? 465 : useTLS ? 587 : 25
+        var credentials: SMTPCredentials?
+        if let user = reader.string("EMAIL_HOST_USER") {
+            guard let password = reader.variables["EMAIL_HOST_PASSWORD"], !password.isEmpty else {
+                throw SettingsError(variable: "EMAIL_HOST_PASSWORD", problem: "is required when EMAIL_HOST_USER is set")
+            }
+            credentials = SMTPCredentials(user: user, password: password)
+        }
+        let caFile = reader.string("EMAIL_SSL_CAFILE")
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw SettingsError(variable: "EMAIL_SSL_CAFILE", problem: "names a file that cannot be read: \(caFile)")
+        }
+        return SMTPConfiguration(
+            host: reader.string("EMAIL_HOST") ?? "localhost",
+            port: Int(try reader.integer("EMAIL_PORT", default: defaultPort, minimum: 1, maximum: 65535)),
+            security: security, credentials: credentials,
+            timeout: try reader.seconds("EMAIL_TIMEOUT", default: 30),
+            heloName: reader.string("EMAIL_HELO_NAME") ?? ProcessInfo.processInfo.hostName,
+            extraTrustedCAFile: caFile,
+            maxConnections: Int(try reader.integer("EMAIL_MAX_CONNECTIONS", default: 4, minimum: 1, maximum: 100)))
     }
 }

@@ -121,6 +121,14 @@ struct VariableReader {
         try integer(name, default: fallback, minimum: 1)
     }
 
+    /// true/false, 1/0, yes/no, on/off (Django settings are Python booleans); absent is false.
+    func flag(_ name: String) throws(SettingsError) -> Bool {
+        guard let raw = string(name)?.lowercased() else { return false }
+        if ["1", "true", "yes", "on"].contains(raw) { return true }
+        if ["0", "false", "no", "off"].contains(raw) { return false }
+        throw SettingsError(variable: name, problem: "must be true or false")
+    }
+
     /// A positive number of seconds, fractions allowed.
     func seconds(_ name: String, default fallback: Double) throws(SettingsError) -> Double {
         guard let raw = string(name) else { return fallback }

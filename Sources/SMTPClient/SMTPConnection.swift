@@ -1,0 +1,172 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+/// One SMTP session: connected, greeted, secured and authenticated by `connect`, then able to send messages one
+/// after another. Not for concurrent use; `SMTPConnectionPool` lends each connection to one sender at a time.
+public final class SMTPConnection: Sendable {
+    public let capabilities: SMTPCapabilities
+    private let channel: any Channel
+    private let handler: NIOLoopBound<SMTPReplyHandler>
+    private let configuration: SMTPConfiguration
+    private let transcript: (@Sendable (String) -> Void)?
+
+    private init(channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>, capabilities: SMTPCapabilities,
+                 configuration: SMTPConfiguration, transcript: (@Sendable (String) -> Void)?) {
+        self.channel = channel
+        self.handler = handler
+        self.capabilities = capabilities
+        self.configuration = configuration
+        self.transcript = transcript
+    }
+
+    public var isOpen: Bool { channel.isActive }
+
+    /// - Parameter transcript: receives each line of the dialogue (`C: …`, `S: …`), credentials masked.
+    public static func connect(_ configuration: SMTPConfiguration, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+                               transcript: (@Sendable (String) -> Void)? = nil) async throws(SMTPError) -> SMTPConnection {
+        let tlsContext: NIOSSLContext?
+        do { tlsContext = configuration.security == .none ? nil : try configuration.makeTLSContext() } catch {
+            throw SMTPError(step: "TLS setup", message: "\(error)", isTransient: false)
+        }
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: group)
+                .connectTimeout(.milliseconds(Int64(configuration.timeout * 1000)))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if configuration.security == .implicitTLS, let tlsContext {
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOSSLClientHandler(context: tlsContext, serverHostname: configuration.serverHostname))
+                        }
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
+                    }
+                }
+                .connect(host: configuration.host, port: configuration.port).get()
+        } catch {
+            throw SMTPError(step: "connect to \(configuration.host):\(configuration.port)", message: "\(error)", isTransient: true)
+        }
+        transcript?("connected to \(configuration.host):\(configuration.port)\(configuration.security == .implicitTLS ? " (TLS)" : "")")
+        let handler: NIOLoopBound<SMTPReplyHandler>
+        do {
+            handler = try await channel.eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self), eventLoop: channel.eventLoop)
+            }.get()
+        } catch {
+            channel.close(promise: nil)
+            throw SMTPError(step: "connect", message: "\(error)", isTransient: true)
+        }
+        do {
+            let capabilities = try await setUp(channel: channel, handler: handler, configuration: configuration,
+                                               tlsContext: tlsContext, transcript: transcript)
+            return SMTPConnection(channel: channel, handler: handler, capabilities: capabilities,
+                                  configuration: configuration, transcript: transcript)
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+    }
+
+    private static func setUp(channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>, configuration: SMTPConfiguration,
+                              tlsContext: NIOSSLContext?, transcript: (@Sendable (String) -> Void)?) async throws(SMTPError) -> SMTPCapabilities {
+        var setup = SMTPSessionSetup(heloName: configuration.heloName, requireStartTLS: configuration.security == .startTLS,
+                                     credentials: configuration.credentials, tlsActive: configuration.security == .implicitTLS)
+        var action = setup.receive(try await exchange(nil, step: "greeting", channel: channel, handler: handler,
+                                                     timeout: configuration.timeout, transcript: transcript))
+        while true {
+            switch action {
+            case .send(let command):
+                action = setup.receive(try await exchange(command, step: command.step, channel: channel, handler: handler,
+                                                         timeout: configuration.timeout, transcript: transcript))
+            case .upgradeToTLS:
+                guard let tlsContext else { throw SMTPError(step: "STARTTLS", message: "no TLS context", isTransient: false) }
+                do {
+                    try await channel.eventLoop.submit {
+                        let sslHandler = try NIOSSLClientHandler(context: tlsContext, serverHostname: configuration.serverHostname)
+                        try channel.pipeline.syncOperations.addHandler(sslHandler, position: .first)
+                    }.get()
+                } catch {
+                    throw SMTPError(step: "STARTTLS", message: "\(error)", isTransient: false)
+                }
+                transcript?("TLS started")
+                action = setup.tlsEstablished()
+            case .ready(let capabilities):
+                return capabilities
+            case .fail(let error):
+                throw error
+            }
+        }
+    }
+
+    /// Sends one message. On a refusal (`SMTPError` with a reply) the session stays usable after `reset()`.
+    public func send(from: String, recipients: [String], data: [UInt8]) async throws(SMTPError) {
+        let payload = try SMTPData.encode(data)
+        var transaction = SMTPTransaction(from: from, recipients: recipients, size: data.count, capabilities: capabilities)
+        var action = transaction.start()
+        while true {
+            switch action {
+            case .send(let command):
+                action = transaction.receive(try await exchange(command))
+            case .sendPayload:
+                action = transaction.receive(try await Self.exchange(nil, payload: payload, step: "end of DATA", channel: channel,
+                                                                     handler: handler, timeout: configuration.timeout, transcript: transcript))
+            case .done:
+                return
+            case .fail(let error):
+                throw error
+            }
+        }
+    }
+
+    /// RSET: abandons a failed transaction so the next can start.
+    public func reset() async throws(SMTPError) {
+        let reply = try await exchange(.rset)
+        guard reply.code == 250 else { throw SMTPError(step: "RSET", reply: reply) }
+    }
+
+    /// QUIT, then close; never throws.
+    public func quit() async {
+        if channel.isActive { _ = try? await exchange(.quit) }
+        try? await channel.close()
+    }
+
+    private func exchange(_ command: SMTPCommand) async throws(SMTPError) -> SMTPReply {
+        try await Self.exchange(command, step: command.step, channel: channel, handler: handler, timeout: configuration.timeout, transcript: transcript)
+    }
+
+    /// Writes `command` (or `payload`), then waits for the reply at most `timeout` seconds; a timeout closes the
+    /// connection. Network and TLS failures become `SMTPError`s naming the step.
+    private static func exchange(_ command: SMTPCommand?, payload: [UInt8]? = nil, step: String, channel: any Channel,
+                                 handler: NIOLoopBound<SMTPReplyHandler>, timeout: Double,
+                                 transcript: (@Sendable (String) -> Void)?) async throws(SMTPError) -> SMTPReply {
+        if let command { transcript?("C: \(command.loggable)") }
+        if let payload { transcript?("C: <message, \(payload.count) octets>") }
+        let bytes = command.map { Array(($0.line + "\r\n").utf8) } ?? payload
+        let eventLoop = channel.eventLoop
+        let reply = eventLoop.flatSubmit {
+            let reply = handler.value.nextReply(on: eventLoop)
+            if let bytes { channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }
+            let timer = eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+                handler.value.fail(SMTPTimeout(seconds: timeout))
+                channel.close(promise: nil)
+            }
+            reply.whenComplete { _ in timer.cancel() }
+            return reply
+        }
+        do {
+            let answer = try await reply.get()
+            transcript?("S: \(answer.code) \(answer.lines.joined(separator: "\nS: \(answer.code) "))")
+            return answer
+        } catch let error as SMTPProtocolError {
+            throw SMTPError(step: step, message: error.description, isTransient: true)
+        } catch let error as NIOSSLError {
+            throw SMTPError(step: step, message: "TLS failed: \(error)", isTransient: false)
+        } catch let error as BoringSSLError {
+            throw SMTPError(step: step, message: "TLS failed: \(error)", isTransient: false)
+        } catch {
+            throw SMTPError(step: step, message: "\(error)", isTransient: true)
+        }
+    }
+}

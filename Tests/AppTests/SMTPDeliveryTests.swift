@@ -1,0 +1,82 @@
+import Foundation
+import JobQueue
+import SMTPClient
+import Testing
+import TestSupport
+import VaporTesting
+
+@testable import App
+
+/// The verification mail through a real SMTP server (aiosmtpd) and the queue's reaction to its answers.
+@Suite(.enabled(if: ReferencePython.executable != nil, Comment(rawValue: ReferencePython.unavailable)))
+struct SMTPDeliveryTests {
+    static func smtp(_ server: TestSMTPServer, _ security: SMTPConfiguration.Security = .none,
+                     user: String? = nil, password: String = "") throws -> (inout Settings) -> Void {
+        let configuration = SMTPConfiguration(
+            host: "localhost", port: server.port, security: security,
+            credentials: user.map { SMTPCredentials(user: $0, password: password) }, timeout: 5,
+            extraTrustedCAFile: try TestCertificates.shared().authority)
+        return { settings in
+            settings.mail.backend = .smtp(configuration)
+            settings.queue.queue.backoff = Backoff(base: 60, cap: 60)
+        }
+    }
+
+    @Test func theWalkThroughDeliversThroughSTARTTLSAndAuth() async throws {
+        let server = try TestSMTPServer.start(.startTLS(auth: ("shop", "pa55-word")))
+        defer { server.stop() }
+        try await withMeiduo(try Self.smtp(server, .startTLS, user: "shop", password: "pa55-word")) { app in
+            let client = Client(app: app)
+            let account = try await client.register()
+            let address = "\(account.username)@example.com"
+            try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
+            #expect(try await runWorker(app) { try server.received().count == 1 })
+            let received = try #require(try server.received().first)
+            #expect(received.mailFrom == "noreply@meiduo.site" && received.recipients == [address])
+            let mail = try ParsedMail.parse(file: received.file)
+            #expect(mail.from_name == "美多商城" && mail.from_address == "noreply@meiduo.site")
+            #expect(mail.to == [address] && mail.subject == "美多商城邮箱验证")
+            #expect(mail.content_type == "multipart/alternative" && mail.defects.isEmpty)
+            let text = try #require(mail.text)
+            let link = try #require(text.split(separator: "\n").first { $0.contains("token=") })
+            #expect(mail.html?.contains("<a href=\"\(link)\">") == true)
+            #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: String(link)))").status == .ok)
+            #expect(try await client.profile(account).email_active)
+            #expect(try await app.jobQueue.countsByState()[.completed] == 1)
+        }
+    }
+
+    @Test func aWrongPasswordLeavesTheJobDeadWithTheAuthError() async throws {
+        let server = try TestSMTPServer.start(.startTLS(auth: ("shop", "right")))
+        defer { server.stop() }
+        try await withMeiduo(try Self.smtp(server, .startTLS, user: "shop", password: "wrong")) { app in
+            let client = Client(app: app)
+            let account = try await client.register()
+            try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
+            #expect(try await runWorker(app) { try await app.jobQueue.countsByState()[.dead] == 1 })
+            let dead = try #require(try await app.jobQueue.list(state: .dead, limit: 1).first)
+            #expect(dead.attempt == 1)
+            #expect(dead.lastError?.hasPrefix("AUTH failed: 535 5.7.8") == true, "\(dead.lastError ?? "")")
+            #expect(try server.received().isEmpty)
+        }
+    }
+
+    @Test func aPermanentRefusalIsDeadAtOnceATransientOneIsRetried() async throws {
+        for (reply, expected) in [("550 5.1.1 No such user here", JobState.dead), ("451 4.3.0 Try again later", .available)] {
+            let server = try TestSMTPServer.start(.refusingRecipients(reply: reply))
+            defer { server.stop() }
+            try await withMeiduo(try Self.smtp(server)) { app in
+                let client = Client(app: app)
+                let account = try await client.register()
+                try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
+                #expect(try await runWorker(app) { try await app.jobQueue.list(state: nil, limit: 1).first?.lastError != nil })
+                let job = try #require(try await app.jobQueue.list(state: nil, limit: 1).first)
+                #expect(job.state == expected, "\(reply)")
+                #expect(job.attempt == 1 && job.lastError == "RCPT TO failed: \(reply)")
+                if expected == .available {
+                    #expect(job.runAt > Int64(Date().timeIntervalSince1970 * 1000) + 20_000, "retried after the backoff, not at once")
+                }
+            }
+        }
+    }
+}

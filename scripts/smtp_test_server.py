@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+"""Real SMTP servers for the tests (aiosmtpd), on 127.0.0.1. Prints "ready PORT" once it accepts connections and
+runs until killed. Each accepted message is saved in --save-dir as N.eml plus N.json ({"mail_from", "rcpt_tos"}).
+
+  smtp_test_server.py --save-dir D [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD]
+                      [--rcpt-reply "550 5.1.1 No such user"] [--stall]
+
+--stall accepts connections and never answers (to prove client timeouts).
+"""
+import argparse
+import asyncio
+import json
+import os
+import socket
+import ssl
+import sys
+import time
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class SavingHandler:
+    def __init__(self, directory, rcpt_reply):
+        self.directory = directory
+        self.rcpt_reply = rcpt_reply
+        self.count = 0
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        base = os.path.join(self.directory, "%d" % self.count)
+        with open(base + ".eml.tmp", "wb") as out:
+            out.write(envelope.content)
+        with open(base + ".json", "w") as out:
+            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}, out)
+        os.rename(base + ".eml.tmp", base + ".eml")
+        return "250 2.0.0 Message accepted"
+
+
+def tls_context(cert, key):
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def stall(port):
+    async def never_answer(reader, writer):
+        await asyncio.sleep(3600)
+
+    async def main():
+        server = await asyncio.start_server(never_answer, "127.0.0.1", port)
+        print("ready %d" % port, flush=True)
+        await server.serve_forever()
+
+    asyncio.run(main())
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--save-dir")
+    parser.add_argument("--starttls", nargs=2)
+    parser.add_argument("--implicit-tls", nargs=2)
+    parser.add_argument("--auth")
+    parser.add_argument("--rcpt-reply")
+    parser.add_argument("--stall", action="store_true")
+    arguments = parser.parse_args()
+    port = free_port()
+    if arguments.stall:
+        return stall(port)
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    options = {}
+    if arguments.starttls:
+        options.update(tls_context=tls_context(*arguments.starttls), require_starttls=True)
+    if arguments.auth:
+        user, password = arguments.auth.split(":", 1)
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            accepted = (isinstance(auth_data, LoginPassword) and auth_data.login == user.encode()
+                        and auth_data.password == password.encode())
+            return AuthResult(success=accepted, handled=False)
+
+        options.update(authenticator=authenticator, auth_required=True,
+                       auth_require_tls=bool(arguments.starttls or arguments.implicit_tls))
+    ssl_context = tls_context(*arguments.implicit_tls) if arguments.implicit_tls else None
+    controller = Controller(SavingHandler(arguments.save_dir, arguments.rcpt_reply), hostname="127.0.0.1", port=port,
+                            ssl_context=ssl_context, server_hostname="localhost", **options)
+    controller.start()
+    print("ready %d" % port, flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    finally:
+        controller.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
