@@ -54,7 +54,7 @@ workers.forEach { $0.start() }
 while true {
     let row: (any SQLRow)? = try await sql.raw("SELECT count(*) AS done FROM jobs WHERE state = 'completed'").first()
     if try row!.decode(column: "done", as: Int.self) >= jobCount { break }
-    try await Task.sleep(nanoseconds: 5_000_000)
+    try await Task.sleep(nanoseconds: 50_000_000)
 }
 let elapsed = started.duration(to: .now)
 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

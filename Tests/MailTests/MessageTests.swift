@@ -79,3 +79,11 @@ struct MessageTests {
         #expect(parsed.longest_line <= 78)
     }
 }
+
+struct DateHeaderTests {
+    @Test(arguments: [(0.0, "Thu, 01 Jan 1970 00:00:00 +0000"), (1_795_592_644.9, "Wed, 25 Nov 2026 07:44:04 +0000"),
+                      (951_782_400, "Tue, 29 Feb 2000 00:00:00 +0000"), (1_704_067_199, "Sun, 31 Dec 2023 23:59:59 +0000")])
+    func rfc5322Dates(seconds: Double, expected: String) {
+        #expect(Message.rfc5322Date(Date(timeIntervalSince1970: seconds)) == expected)
+    }
+}
