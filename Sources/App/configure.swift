@@ -37,7 +37,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     }
 
     app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    app.unknownUserPasswordHash = try await app.password.async.hash([UInt8].random(count: 16).base64)
+    app.unknownUserPasswordHash = UnknownUserPasswordHash()
     await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
     app.emailVerifier = EmailVerifier(settings: settings)
 

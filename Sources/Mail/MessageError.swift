@@ -17,8 +17,9 @@ public enum MessageError: Error, Equatable, CustomStringConvertible {
 }
 
 extension String {
-    /// True for CR, LF and the other C0 controls and DEL; a tab is allowed only where `allowTab` says.
-    func containsControlCharacter(allowTab: Bool = false) -> Bool {
+    /// True for CR, LF, the other C0 controls, DEL and the Unicode line separators: what must never reach a mail
+    /// header. A tab is allowed only where `allowTab` says.
+    public func containsControlCharacter(allowTab: Bool = false) -> Bool {
         unicodeScalars.contains { scalar in
             (scalar.value < 0x20 && !(allowTab && scalar == "\t")) || scalar.value == 0x7F
                 || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{85}"

@@ -1,5 +1,6 @@
 import Fluent
 import JWT
+import NIOConcurrencyHelpers
 import Vapor
 
 /// Registration, sign-in and the signed-in user's profile.
@@ -32,7 +33,8 @@ struct AccountController: RouteCollection {
     func signIn(request: Request) async throws -> LoginResponse {
         let input = try LoginRequest(form: FormFields.decode(from: request))
         let user = try await User.query(on: request.db).filter(\.$username == input.username).first()
-        let hash = user?.passwordHash ?? request.application.unknownUserPasswordHash
+        let hash: String
+        if let user { hash = user.passwordHash } else { hash = try await request.application.unknownUserPasswordHash.value(request) }
         let matches = try await request.password.async.verify(input.password, created: hash)
         guard let user, matches else { throw APIError.nonField(Self.badCredentials) }
         return LoginResponse(token: try await Self.sessionToken(for: user, request: request), userID: try user.requireID(), username: user.username)
@@ -47,13 +49,28 @@ struct AccountController: RouteCollection {
     }
 }
 
+/// A bcrypt hash of a random password at the configured cost, to compare against when the username is unknown.
+/// Made on first need (it takes a quarter second at cost 12) and then kept.
+final class UnknownUserPasswordHash: Sendable {
+    private let hash = NIOLockedValueBox<String?>(nil)
+
+    func value(_ request: Request) async throws -> String {
+        if let hash = hash.withLockedValue({ $0 }) { return hash }
+        let made = try await request.password.async.hash([UInt8].random(count: 16).base64)
+        return hash.withLockedValue { stored in
+            if stored == nil { stored = made }
+            return stored!
+        }
+    }
+}
+
 extension Application {
     private struct UnknownUserPasswordHashKey: StorageKey {
-        typealias Value = String
+        typealias Value = UnknownUserPasswordHash
     }
 
-    /// A bcrypt hash of a random password at the configured cost, made once at start-up.
-    var unknownUserPasswordHash: String {
+    /// Set once by `configure`.
+    var unknownUserPasswordHash: UnknownUserPasswordHash {
         get { storage[UnknownUserPasswordHashKey.self]! }
         set { storage[UnknownUserPasswordHashKey.self] = newValue }
     }

@@ -2,10 +2,6 @@ import Foundation
 import Mail
 import SMTPClient
 
-extension String {
-    var containsControlCharacter: Bool { unicodeScalars.contains { $0.properties.generalCategory == .control } }
-}
-
 /// How verification mail is made and delivered (DESIGN.md §6); names as Django's settings.
 public struct MailSettings: Sendable {
     public enum Backend: Sendable {
@@ -40,7 +36,7 @@ public struct MailSettings: Sendable {
             }
         }
         settings.siteName = reader.string("SITE_NAME") ?? settings.siteName
-        if settings.siteName.containsControlCharacter {
+        if settings.siteName.containsControlCharacter() {  // it goes into the Subject header
             throw SettingsError(variable: "SITE_NAME", problem: "must not contain line breaks or control characters")
         }
         settings.templatesDirectory = reader.directory("TEMPLATES_DIR") ?? settings.templatesDirectory
