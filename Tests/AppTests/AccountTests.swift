@@ -112,3 +112,15 @@ struct AccountTests {
         }
     }
 }
+
+struct MethodNotAllowedTests {
+    @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
+        try await withMeiduo { app in
+            let response = try await Client(app: app).send(.DELETE, "/users/")
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers.first(name: "Allow") == "POST")
+            #expect(response.body.string == #"{"detail":"方法 “DELETE” 不被允许。"}"#)
+            #expect(try await Client(app: app).send(.DELETE, "/no/such/path").status == .notFound)
+        }
+    }
+}

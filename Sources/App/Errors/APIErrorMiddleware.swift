@@ -1,18 +1,31 @@
 import Vapor
 
 /// Turns every error into a DRF-shaped JSON body with the right status; unexpected errors are logged and
-/// answered 500 without detail. Replaces Vapor's default `ErrorMiddleware`.
+/// answered 500 without detail. Replaces Vapor's default `ErrorMiddleware`. A known path asked with a method it
+/// does not serve is 405 with `Allow`, as DRF answers, rather than the router's 404.
 struct APIErrorMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
         } catch {
-            let apiError = Self.apiError(for: error, request: request)
+            let apiError = Self.methodNotAllowed(error, request: request) ?? Self.apiError(for: error, request: request)
             if apiError.status == .internalServerError {
                 request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             }
             return apiError.body.response(status: apiError.status, headers: apiError.headers)
         }
+    }
+
+    /// 405 with `Allow` when Vapor's router found no route only because of the method.
+    static func methodNotAllowed(_ error: any Error, request: Request) -> APIError? {
+        guard let abort = error as? any AbortError, abort.status == .notFound else { return nil }
+        let path = request.url.path.split(separator: "/").joined(separator: "/")
+        let methods = request.application.routes.all
+            .filter { $0.path.map(\.description).joined(separator: "/") == path }.map(\.method)
+        guard !methods.isEmpty else { return nil }
+        let allow = methods.map(\.rawValue).joined(separator: ", ")
+        return APIError(status: .methodNotAllowed, body: .detail(message(for: Abort(.methodNotAllowed), request: request)),
+                        headers: ["Allow": allow])
     }
 
     static func apiError(for error: any Error, request: Request) -> APIError {
