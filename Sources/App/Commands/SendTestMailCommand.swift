@@ -10,7 +10,13 @@ struct SendTestMailCommand: AsyncCommand {
         var to: String?
     }
 
-    var help: String { "Sends one test message with the current EMAIL_* settings and prints the SMTP dialogue." }
+    var help: String {
+        """
+        Sends one test message with the current mail settings and prints the SMTP dialogue (credentials masked).
+        Environment: EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
+        EMAIL_USE_SSL, EMAIL_SSL_CAFILE, EMAIL_TIMEOUT, EMAIL_FROM, EMAIL_FILE_PATH, SITE_NAME.
+        """
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let address = signature.to else { throw Abort(.badRequest, reason: "give the recipient: --to ADDRESS") }

@@ -11,7 +11,14 @@ struct WorkerCommand: AsyncCommand {
         var queue: String?
     }
 
-    var help: String { "Sends queued mail until SIGTERM/SIGINT; run as many as you like against one database." }
+    var help: String {
+        """
+        Sends queued mail until SIGTERM/SIGINT, then stops gracefully; run as many as you like against one database.
+        Environment: DATABASE_URL, SECRET_KEY, EMAIL_* (mail), WORKER_CONCURRENCY, WORKER_POLL_INTERVAL,
+        WORKER_SHUTDOWN_GRACE, JOB_QUEUE, JOB_MAX_ATTEMPTS, JOB_BACKOFF_BASE, JOB_BACKOFF_CAP, JOB_LEASE_SECONDS,
+        JOB_RETENTION_SECONDS, TEMPLATES_DIR, LOG_FORMAT, LOG_LEVEL.
+        """
+    }
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if let concurrency = signature.concurrency, concurrency < 1 {

@@ -1,0 +1,43 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Testing
+
+@testable import App
+
+struct StructuredLogTests {
+    static func capture(_ format: StructuredLogHandler.Format, _ body: (inout Logger) -> Void) -> [String] {
+        let lines = NIOLockedValueBox<[String]>([])
+        var logger = Logger(label: "meiduo.test") { label in
+            StructuredLogHandler(label: label, format: format, level: .debug, write: { line in lines.withLockedValue { $0.append(line) } })
+        }
+        body(&logger)
+        return lines.withLockedValue { $0 }
+    }
+
+    @Test func jsonLinesCarryTheRequestIdAndParse() throws {
+        let lines = Self.capture(.json) { logger in
+            logger[metadataKey: "request-id"] = "ABC-123"
+            logger.info("PUT /email/", metadata: ["user_id": "7", "note": "quote \" and 美多"])
+            logger.trace("below the level")
+        }
+        #expect(lines.count == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: String])
+        #expect(object["request-id"] == "ABC-123" && object["msg"] == "PUT /email/" && object["level"] == "info")
+        #expect(object["note"] == "quote \" and 美多" && object["logger"] == "meiduo.test")
+        #expect(object["time"]?.hasSuffix("Z") == true)
+    }
+
+    @Test func logfmtQuotesOnlyWhatNeedsIt() {
+        let lines = Self.capture(.logfmt) { logger in
+            logger.warning("job failed", metadata: ["job": "42", "error": "RCPT TO failed: 550 5.1.1 no=such"])
+        }
+        #expect(lines.count == 1)
+        #expect(lines[0].contains(#" level=warning logger=meiduo.test msg="job failed" error="RCPT TO failed: 550 5.1.1 no=such" job=42"#))
+    }
+
+    @Test func anUnknownFormatIsASettingsError() throws {
+        #expect(throws: SettingsError.self) { try StructuredLogHandler.Format.bootstrapFromEnvironment(["LOG_FORMAT": "xml"]) }
+        #expect(try StructuredLogHandler.Format.bootstrapFromEnvironment(["LOG_FORMAT": "text"]) == false)
+    }
+}
