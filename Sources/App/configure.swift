@@ -15,6 +15,7 @@ public func configure(_ app: Application) async throws {
 public func configure(_ app: Application, settings: Settings) async throws {
     try settings.validate(production: app.environment == .production)
     app.settings = settings
+    app.metrics = ServiceMetrics()
 
     app.routes.defaultMaxBodySize = "64kb"
     app.middleware = Middlewares()
@@ -25,6 +26,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
             allowedHeaders: [.accept, .authorization, .contentType, .origin], exposedHeaders: [.retryAfter])))
     }
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(MetricsMiddleware())
     app.middleware.use(APIErrorMiddleware())
     app.directory.publicDirectory = settings.publicDirectory
     app.middleware.use(FileMiddleware(publicDirectory: settings.publicDirectory))

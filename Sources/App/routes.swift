@@ -4,4 +4,5 @@ func routes(_ app: Application) throws {
     try app.register(collection: AccountController())
     try app.register(collection: EmailController())
     try app.register(collection: HealthController())
+    try app.register(collection: MetricsController())
 }

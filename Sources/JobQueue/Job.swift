@@ -33,3 +33,8 @@ public struct PermanentJobError: ClassifiedJobError, CustomStringConvertible {
         self.description = description
     }
 }
+
+/// How one run of a job ended.
+public enum JobOutcome: String, Sendable {
+    case completed, retried, dead
+}

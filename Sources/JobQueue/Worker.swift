@@ -16,6 +16,8 @@ public final class Worker: Sendable {
         public var maintenanceIntervalSeconds: Double = 15
         public var shutdownGraceSeconds: Double = 30
         public var completionBatchSeconds: Double = 0.005
+        /// Told how each run of a job ended (for metrics).
+        public var onOutcome: (@Sendable (_ kind: String, _ outcome: JobOutcome, _ seconds: Double) -> Void)?
 
         public init() {}
     }
@@ -159,6 +161,7 @@ public final class Worker: Sendable {
             try await registry.perform(job, context: context)
             finished.withLockedValue { $0.append(job) }
             jobLogger.debug("job done", metadata: ["seconds": "\(started.duration(to: .now))"])
+            configuration.onOutcome?(job.kind, .completed, Self.seconds(since: started))
         } catch where Task.isCancelled {
             jobLogger.warning("job interrupted by shutdown; giving it back", metadata: ["error": "\(error)"])
             // A fresh task: this one is cancelled, and so would be the release's query.
@@ -167,11 +170,18 @@ public final class Worker: Sendable {
                 jobLogger.error("giving the job back failed; its lease will return it", metadata: ["error": "\(releaseError)"])
             }
         } catch {
-            await recordFailure(of: job, error: error, logger: jobLogger)
+            let state = await recordFailure(of: job, error: error, logger: jobLogger)
+            configuration.onOutcome?(job.kind, state == .dead ? .dead : .retried, Self.seconds(since: started))
         }
     }
 
-    private func recordFailure(of job: JobRecord, error: any Error, logger: Logger) async {
+    private static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = start.duration(to: .now).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+    }
+
+    /// The state the job is left in, or nil when that could not be recorded.
+    private func recordFailure(of job: JobRecord, error: any Error, logger: Logger) async -> JobState? {
         let permanent = (error as? any ClassifiedJobError)?.isPermanent ?? false
         do {
             let state = try await queue.fail(job, worker: id, error: "\(error)", permanent: permanent)
@@ -179,9 +189,11 @@ public final class Worker: Sendable {
             logger.log(level: level, "job failed", metadata: [
                 "error": "\(error)", "permanent": "\(permanent)", "now": "\(state?.rawValue ?? "lost lease")",
             ])
+            return state
         } catch let storeError {
             logger.error("job failed and recording the failure failed too; the lease will return it",
                          metadata: ["error": "\(error)", "store_error": "\(storeError)"])
+            return nil
         }
     }
 }

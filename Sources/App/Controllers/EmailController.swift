@@ -38,6 +38,8 @@ struct EmailController: RouteCollection {
                                            on: transaction as! any SQLDatabase, uniqueKey: "verify-email:\(userID)")
         }
         app.jobQueue.wakeUp.signal()
+        app.metrics.jobEnqueued(kind: SendVerifyEmailJob.kind)
+        app.metrics.funnel("queued")
         return EmailChangeResponse(id: userID, email: input.email)
     }
 
@@ -57,6 +59,9 @@ struct EmailController: RouteCollection {
             throw APIError.message(Self.invalidToken)
         }
         // Conditional on the address, so a token for an address the user has since replaced activates nothing.
+        let newlyVerified = try await User.query(on: request.db)
+            .filter(\.$id == claims.userID).filter(\.$email == claims.email).filter(\.$emailActive == false)
+            .count() == 1
         try await User.query(on: request.db)
             .filter(\.$id == claims.userID).filter(\.$email == claims.email)
             .set(\.$emailActive, to: true)
@@ -65,6 +70,7 @@ struct EmailController: RouteCollection {
             .filter(\.$id == claims.userID).filter(\.$email == claims.email).filter(\.$emailActive == true)
             .count()
         guard verified == 1 else { throw APIError.message(Self.invalidToken) }
+        if newlyVerified { request.application.metrics.funnel("verified") }
         return MessageResponse(message: "OK")
     }
 }

@@ -14,6 +14,16 @@ extension Application {
         typealias Value = JobRegistry
     }
 
+    private struct SMTPPoolKey: StorageKey {
+        typealias Value = SMTPConnectionPool
+    }
+
+    /// The SMTP session pool when EMAIL_BACKEND is smtp (for metrics and shutdown).
+    var smtpPool: SMTPConnectionPool? {
+        get { storage[SMTPPoolKey.self] }
+        set { storage[SMTPPoolKey.self] = newValue }
+    }
+
     var jobQueue: JobQueue {
         get { storage[JobQueueKey.self]! }
         set { storage[JobQueueKey.self] = newValue }
@@ -30,7 +40,8 @@ extension Application {
         var registry = JobRegistry()
         registry.register(SendVerifyEmailJob(
             verifier: emailVerifier, renderer: VerificationMailRenderer(app: self),
-            transport: mailTransport(settings.mail), settings: settings.mail,
+            transport: MeasuredTransport(base: mailTransport(settings.mail), backend: settings.mail.backend.name, metrics: metrics),
+            metrics: metrics, settings: settings.mail,
             tokenLifetime: settings.verifyEmailTokenExpires))
         jobRegistry = registry
     }
@@ -42,8 +53,11 @@ extension Application {
         case .console:
             return ConsoleTransport()
         case .smtp(let configuration):
-            let pool = SMTPConnectionPool(configuration: configuration, group: eventLoopGroup, logger: logger)
-            lifecycle.use(SMTPPoolShutdown(pool: pool))
+            let pool = smtpPool ?? SMTPConnectionPool(configuration: configuration, group: eventLoopGroup, logger: logger)
+            if smtpPool == nil {
+                smtpPool = pool
+                lifecycle.use(SMTPPoolShutdown(pool: pool))
+            }
             return SMTPTransport(pool: pool)
         }
     }
@@ -53,6 +67,8 @@ extension Application {
     func startWorker(concurrency: Int? = nil, queue: String? = nil) -> RunningWorker {
         var configuration = settings.queue.worker
         configuration.concurrency = concurrency ?? configuration.concurrency
+        let metrics = self.metrics
+        configuration.onOutcome = { kind, outcome, seconds in metrics.job(kind: kind, outcome: outcome, seconds: seconds) }
         var jobQueue = self.jobQueue
         if let queue {
             var queueConfiguration = jobQueue.configuration

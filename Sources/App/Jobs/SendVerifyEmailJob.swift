@@ -21,6 +21,7 @@ struct SendVerifyEmailJob: Job {
     let verifier: EmailVerifier
     let renderer: VerificationMailRenderer
     let transport: any MailTransport
+    let metrics: ServiceMetrics
     let settings: MailSettings
     let tokenLifetime: Int64
 
@@ -38,6 +39,7 @@ struct SendVerifyEmailJob: Job {
         do { try await transport.send(message) } catch let error as SMTPError where !error.isTransient {
             throw PermanentJobError(error.description)  // a 5xx or a refused certificate: no retry will mend it
         }
+        metrics.funnel("sent")
         context.logger.info("verification mail sent", metadata: ["user_id": "\(payload.userID)", "message_id": "\(message.messageID)"])
     }
 

@@ -9,6 +9,14 @@ public struct MailSettings: Sendable {
         case file(directory: String)
         case console
         case smtp(SMTPConfiguration)
+
+        var name: String {
+            switch self {
+            case .file: "file"
+            case .console: "console"
+            case .smtp: "smtp"
+            }
+        }
     }
 
     public var backend: Backend = .file(directory: "var/mail")

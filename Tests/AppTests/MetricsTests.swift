@@ -1,0 +1,36 @@
+import Testing
+import VaporTesting
+
+@testable import App
+
+struct MetricsTests {
+    static func value(of series: String, in text: String) -> Double? {
+        text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
+    }
+
+    @Test func theWalkThroughMovesTheFunnelByOneAndRequestsAreCounted() async throws {
+        try await withMeiduo { app in
+            let client = Client(app: app)
+            let account = try await client.register()
+            try await client.send(.PUT, "/email/", json: #"{"email":"\#(account.username)@example.com"}"#, token: account.token)
+            #expect(try await runWorker(app) { try mailFiles(app).count == 1 })
+            let link = app.emailVerifier.link(userID: account.id, email: "\(account.username)@example.com")
+            #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
+            #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
+
+            let metrics = try await client.send(.GET, "/metrics")
+            #expect(metrics.status == .ok)
+            #expect(metrics.headers.contentType?.description.hasPrefix("text/plain") == true)
+            let text = metrics.body.string
+            for step in ["queued", "sent", "verified"] {
+                #expect(Self.value(of: #"meiduo_verification_funnel_total{step="\#(step)"}"#, in: text) == 1, "\(step), verifying twice counts once")
+            }
+            #expect(Self.value(of: #"meiduo_jobs_processed_total{kind="send_verify_email",outcome="completed"}"#, in: text) == 1)
+            #expect(Self.value(of: #"meiduo_jobs{state="completed"}"#, in: text) == 1)
+            #expect(Self.value(of: #"meiduo_http_requests_total{route="/emails/verification",method="GET",status="200"}"#, in: text) == 2)
+            #expect(Self.value(of: #"meiduo_http_requests_total{route="/users",method="POST",status="201"}"#, in: text) == 1)
+            #expect(text.contains("meiduo_mail_send_duration_seconds_count{backend=\"file\"} 1"))
+            #expect(!text.contains("token="), "no query string or token in a label")
+        }
+    }
+}
