@@ -3,7 +3,7 @@ import Vapor
 
 /// `meiduo jobs stats|list|retry|prune`: inspect and repair the queue.
 struct JobsCommand: AsyncCommandGroup {
-    var help: String { "Inspects and repairs the job queue." }
+    var help: String { "Inspects and repairs the job queue. Environment: DATABASE_URL, JOB_QUEUE, JOB_RETENTION_SECONDS." }
 
     var commands: [String: any AnyAsyncCommand] {
         ["stats": Stats(), "list": List(), "retry": Retry(), "prune": Prune()]
