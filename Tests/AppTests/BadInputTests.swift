@@ -1,0 +1,45 @@
+import NIOCore
+import Testing
+import VaporTesting
+
+@testable import App
+
+/// Bad input gets a clear 4xx and never a 5xx.
+struct BadInputTests {
+    @Test func aBodyOver64KiBIs413OverARealSocket() async throws {
+        try await withMeiduo { app in
+            let response = try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).sendRequest(
+                .POST, "/users/", headers: ["Content-Type": "application/json"],
+                body: ByteBuffer(string: #"{"username":""# + String(repeating: "a", count: 70_000) + #""}"#))
+            #expect(response.status == .payloadTooLarge)
+            #expect(response.body.string == #"{"detail":"请求体过大。"}"#)
+        }
+    }
+
+    @Test func invalidUTF8AndVeryLongFieldsAre400() async throws {
+        try await withMeiduo { app in
+            let client = Client(app: app)
+            var invalid = ByteBuffer(string: #"{"username":""#)
+            invalid.writeBytes([0xC3, 0x28, 0xFF])
+            invalid.writeString(#"","password":"password123"}"#)
+            let garbled = try await app.testing().sendRequest(.POST, "/users/", headers: ["Content-Type": "application/json"], body: invalid)
+            #expect(garbled.status == .badRequest)
+            let long = try await client.send(.POST, "/users/", json: #"{"username":"\#(String(repeating: "u", count: 10_000))","password":"\#(String(repeating: "p", count: 10_000))"}"#)
+            #expect(long.status == .badRequest)
+            #expect(long.body.string == #"{"username":["仅允许5-20个字符的用户名"],"password":["仅允许8-20个字符的密码"]}"#)
+        }
+    }
+
+    @Test func sqlInjectionStringsAreStoredVerbatimAndHarmless() async throws {
+        try await withMeiduo { app in
+            let client = Client(app: app)
+            let account = try await client.register(password: "x' OR '1'='1")
+            let address = "x'OR'1'='1--@example.com"
+            #expect(try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
+            #expect(try await client.profile(account).email == address)
+            let probe = try await client.send(.POST, "/authorizations/", json: #"{"username":"' OR 1=1 --","password":"x' OR '1'='1"}"#)
+            #expect(probe.status == .badRequest)
+            #expect(try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(account.username)","password":"x' OR '1'='1"}"#).status == .ok)
+        }
+    }
+}
