@@ -20,7 +20,6 @@ public struct SMTPSessionSetup: Sendable {
     private var state = State.greeting
     private var tlsActive: Bool
     private var capabilities = SMTPCapabilities()
-    private var command: SMTPCommand = .ehlo("")
 
     /// - Parameter tlsActive: the connection already speaks TLS (implicit TLS).
     public init(heloName: String, requireStartTLS: Bool, credentials: SMTPCredentials?, tlsActive: Bool) {
@@ -94,7 +93,6 @@ public struct SMTPSessionSetup: Sendable {
     }
 
     private mutating func send(_ command: SMTPCommand, next: State) -> Action {
-        self.command = command
         state = next
         return .send(command)
     }

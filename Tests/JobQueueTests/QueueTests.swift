@@ -1,5 +1,5 @@
 import Foundation
-import JobQueue
+@testable import JobQueue
 import NIOConcurrencyHelpers
 import SQLKit
 import Testing
@@ -105,7 +105,7 @@ struct QueueTests {
                 let row = try #require(try await jobs(in: sql).first)
                 if attempt < 4 {
                     #expect(state == .available)
-                    delays.append(row.runAt - clock.now.millisecondsSinceEpochForTests)
+                    delays.append(row.runAt - clock.now.millisecondsSince1970)
                     #expect(try await queue.claim(limit: 1, worker: "w").isEmpty, "not due before its backoff")
                     clock.advance(seconds: Double(delays.last!) / 1000)
                 } else {
@@ -161,8 +161,4 @@ struct QueueTests {
             #expect(try await jobs(in: sql).map(\.state) == [.running])
         }
     }
-}
-
-extension Date {
-    var millisecondsSinceEpochForTests: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
 }
