@@ -34,6 +34,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
     app.migrations.add(CreateUser())
     app.migrations.add(CreateJobs())
+    app.migrations.add(OrderClaimIndex())
     if case .sqlite = settings.databaseURL {
         try await app.autoMigrate()
     }

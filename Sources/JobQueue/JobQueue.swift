@@ -79,7 +79,7 @@ public struct JobQueue: Sendable {
                 ORDER BY run_at, id LIMIT \(bind: limit)\(skipLocked)
             )
             RETURNING \(unsafeRaw: JobRecord.columns)
-            """).all(decoding: JobRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+            """).all(decoding: JobRecord.self)
     }
 
     /// Marks a job done; false when `worker` no longer holds it (its lease expired and it was rescued).
@@ -163,7 +163,7 @@ public struct JobQueue: Sendable {
     public func list(state: JobState?, limit: Int) async throws -> [JobRecord] {
         let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
         return try await database.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM jobs \(filter) ORDER BY id DESC LIMIT \(bind: limit)")
-            .all(decoding: JobRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+            .all(decoding: JobRecord.self)
     }
 
     /// Makes dead jobs available again with a fresh set of attempts; `ids == nil` means every dead job.

@@ -21,6 +21,12 @@ public struct JobRecord: Codable, Sendable, Equatable {
     public var createdAt: Int64
     public var finishedAt: Int64?
 
+    enum CodingKeys: String, CodingKey {
+        case id, queue, kind, payload, state, attempt
+        case maxAttempts = "max_attempts", runAt = "run_at", lockedBy = "locked_by", lockedUntil = "locked_until"
+        case lastError = "last_error", uniqueKey = "unique_key", createdAt = "created_at", finishedAt = "finished_at"
+    }
+
     static let columns = "id, queue, kind, payload, state, attempt, max_attempts, run_at, locked_by, locked_until, last_error, unique_key, created_at, finished_at"
 }
 

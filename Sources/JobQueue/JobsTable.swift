@@ -21,8 +21,7 @@ public enum JobsTable {
             .column("created_at", type: .bigint, .notNull)
             .column("finished_at", type: .bigint)
             .run()
-        // The claim's scan: available jobs of a queue in run_at order.
-        try await database.raw("CREATE INDEX IF NOT EXISTS jobs_claim ON jobs (queue, state, run_at)").run()
+        try await createClaimIndex(on: database)
         // Coalescing: at most one still-available job per unique key.
         try await database.raw("""
             CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique_available ON jobs (unique_key)
@@ -30,6 +29,18 @@ public enum JobsTable {
             """).run()
         // The rescuer's scan.
         try await database.raw("CREATE INDEX IF NOT EXISTS jobs_running_lease ON jobs (state, locked_until)").run()
+    }
+
+    /// The claim's scan: available jobs of a queue in the claim's exact order (run_at, id), so its LIMIT stops
+    /// after the first rows instead of sorting every available job.
+    public static func createClaimIndex(on database: any SQLDatabase) async throws {
+        try await database.raw("CREATE INDEX IF NOT EXISTS jobs_claim_order ON jobs (queue, state, run_at, id)").run()
+    }
+
+    /// Replaces the first release's claim index, which lacked `id` (PostgreSQL then sorted all available jobs).
+    public static func replaceUnorderedClaimIndex(on database: any SQLDatabase) async throws {
+        try await createClaimIndex(on: database)
+        try await database.raw("DROP INDEX IF EXISTS jobs_claim").run()
     }
 
     public static func drop(on database: any SQLDatabase) async throws {

@@ -2,9 +2,10 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 
-/// Runs jobs from a queue, up to `concurrency` at once: one fetch loop claims as many jobs as there are free
-/// slots in a single statement and runs each in a child task; when nothing is due it sleeps until the poll
-/// interval passes or the queue's wake-up signal fires. Finished jobs are marked completed in batches, one
+/// Runs jobs from a queue, up to `concurrency` at once, each in a child task. One fetch loop keeps up to
+/// `prefetch` claimed jobs in hand beyond the running ones, so a freed slot starts its next job at once; it claims
+/// in one statement whenever fewer than half of those are left (so a busy worker claims many jobs per statement),
+/// and when nothing is due it sleeps until the poll interval passes or the queue's wake-up signal fires. Finished jobs are marked completed in batches, one
 /// statement for all that finished within `completionBatchSeconds` (a crash in that window only means the job
 /// runs again, which at-least-once delivery allows). A maintenance loop rescues expired leases and prunes
 /// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, gives back any
@@ -16,6 +17,9 @@ public final class Worker: Sendable {
         public var maintenanceIntervalSeconds: Double = 15
         public var shutdownGraceSeconds: Double = 30
         public var completionBatchSeconds: Double = 0.005
+        /// Claimed jobs held ready beyond the running ones (their lease runs while they wait); nil: half of
+        /// `concurrency`.
+        public var prefetch: Int?
         /// Told how each run of a job ended (for metrics).
         public var onOutcome: (@Sendable (_ kind: String, _ outcome: JobOutcome, _ seconds: Double) -> Void)?
 
@@ -73,38 +77,64 @@ public final class Worker: Sendable {
         logger.info("worker stopped")
     }
 
+    private var prefetch: Int { configuration.prefetch ?? max(1, configuration.concurrency / 2) }
+
     private func run() async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.maintenance() }
             group.addTask { await self.completer() }
+            var ready: [JobRecord] = []
+            var drained = false
             while !isStopping && !Task.isCancelled {
-                let free = freeSlots.withLockedValue { $0 }
-                if free == 0 {
-                    await slotFreed.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping || self.hasFreeSlot })
-                    continue
-                }
-                var claimed: [JobRecord] = []
-                do {
-                    claimed = try await queue.claim(limit: free, worker: id)
-                } catch {
-                    logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(error)"])
-                }
-                freeSlots.withLockedValue { $0 -= claimed.count }
-                for job in claimed {
-                    group.addTask {
-                        await self.execute(job)
-                        self.freeSlots.withLockedValue { $0 += 1 }
-                        self.slotFreed.signal()
-                        self.jobFinished.signal()
+                startReadyJobs(&ready, in: &group)
+                if !drained && ready.count < (prefetch + 1) / 2 {
+                    let room = configuration.concurrency - runningCount + prefetch - ready.count
+                    do {
+                        let claimed = try await queue.claim(limit: room, worker: id)
+                        ready += claimed
+                        drained = claimed.count < room
+                    } catch {
+                        logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(error)"])
+                        drained = true
                     }
+                    startReadyJobs(&ready, in: &group)
                 }
-                if claimed.count < free {
+                if ready.isEmpty && drained {
                     await queue.wakeUp.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping })
+                    drained = false
+                } else if !ready.isEmpty || !hasFreeSlot {
+                    await slotFreed.wait(seconds: configuration.pollIntervalSeconds, unless: { self.isStopping || self.hasFreeSlot })
                 }
+            }
+            await giveBack(ready)
+        }
+    }
+
+    private func startReadyJobs(_ ready: inout [JobRecord], in group: inout DiscardingTaskGroup) {
+        let count = min(ready.count, freeSlots.withLockedValue { $0 })
+        guard count > 0 else { return }
+        freeSlots.withLockedValue { $0 -= count }
+        for job in ready.prefix(count) {
+            group.addTask {
+                await self.execute(job)
+                self.freeSlots.withLockedValue { $0 += 1 }
+                self.slotFreed.signal()
+                self.jobFinished.signal()
+            }
+        }
+        ready.removeFirst(count)
+    }
+
+    /// Returns claimed jobs that never started, so another worker can take them now rather than after the lease.
+    private func giveBack(_ jobs: [JobRecord]) async {
+        for job in jobs {
+            do { try await queue.release(job, worker: id) } catch {
+                logger.error("giving a job back failed; its lease will return it", metadata: ["job": "\(job.id)", "error": "\(error)"])
             }
         }
     }
 
+    private var runningCount: Int { configuration.concurrency - freeSlots.withLockedValue { $0 } }
     private var hasFreeSlot: Bool { freeSlots.withLockedValue { $0 > 0 } }
     private var isIdle: Bool { freeSlots.withLockedValue { $0 == configuration.concurrency } }
 

@@ -69,15 +69,10 @@ public struct Message: Sendable {
 
     /// Base64 in lines of 76 characters (RFC 2045 §6.8).
     static func base64Lines(_ bytes: [UInt8]) -> [String] {
-        let encoded = Data(bytes).base64EncodedString()
-        var lines: [String] = []
-        var start = encoded.startIndex
-        while start < encoded.endIndex {
-            let end = encoded.index(start, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
-            lines.append(String(encoded[start..<end]))
-            start = end
+        let encoded = [UInt8](Data(bytes).base64EncodedData())
+        return stride(from: 0, to: encoded.count, by: 76).map { start in
+            String(decoding: encoded[start..<min(start + 76, encoded.count)], as: UTF8.self)
         }
-        return lines
     }
 
     /// `Wed, 25 Nov 2026 07:44:04 +0000`, always in UTC; built by hand, as a DateFormatter per message is costly

@@ -100,21 +100,30 @@ public final class SMTPConnection: Sendable {
         }
     }
 
-    /// Sends one message. On a refusal (`SMTPError` with a reply) the session stays usable after `reset()`.
+    /// Sends one message. On a refusal (`SMTPError` with a reply) the session stays usable after `reset()`,
+    /// unless it had to be closed (see `SMTPTransaction.Action.failAndClose`).
     public func send(from: String, recipients: [String], data: [UInt8]) async throws(SMTPError) {
         let payload = try SMTPData.encode(data)
         var transaction = SMTPTransaction(from: from, recipients: recipients, size: data.count, capabilities: capabilities)
+        var replies = PendingReplies()
         var action = transaction.start()
         while true {
             switch action {
-            case .send(let command):
-                action = transaction.receive(try await exchange(command))
+            case .send(let commands):
+                replies = Self.write(commands: commands, channel: channel, handler: handler, timeout: configuration.timeout, transcript: transcript)
+                action = transaction.receive(try await replies.next(transcript: transcript))
+            case .awaitReply:
+                action = transaction.receive(try await replies.next(transcript: transcript))
             case .sendPayload:
-                action = transaction.receive(try await Self.exchange(nil, payload: payload, step: "end of DATA", channel: channel,
-                                                                     handler: handler, timeout: configuration.timeout, transcript: transcript))
+                transcript?("C: <message, \(payload.count) octets>")
+                replies = Self.write(payload, step: "end of DATA", channel: channel, handler: handler, timeout: configuration.timeout)
+                action = transaction.receive(try await replies.next(transcript: transcript))
             case .done:
                 return
             case .fail(let error):
+                throw error
+            case .failAndClose(let error):
+                try? await channel.close()
                 throw error
             }
         }
@@ -136,27 +145,71 @@ public final class SMTPConnection: Sendable {
         try await Self.exchange(command, step: command.step, channel: channel, handler: handler, timeout: configuration.timeout, transcript: transcript)
     }
 
-    /// Writes `command` (or `payload`), then waits for the reply at most `timeout` seconds; a timeout closes the
-    /// connection. Network and TLS failures become `SMTPError`s naming the step.
-    private static func exchange(_ command: SMTPCommand?, payload: [UInt8]? = nil, step: String, channel: any Channel,
-                                 handler: NIOLoopBound<SMTPReplyHandler>, timeout: Double,
-                                 transcript: (@Sendable (String) -> Void)?) async throws(SMTPError) -> SMTPReply {
-        if let command { transcript?("C: \(command.loggable)") }
-        if let payload { transcript?("C: <message, \(payload.count) octets>") }
-        let bytes = command.map { Array(($0.line + "\r\n").utf8) } ?? payload
+    /// Writes `command` (nil: only waits, for the greeting), then waits for its reply.
+    private static func exchange(_ command: SMTPCommand?, step: String, channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>,
+                                 timeout: Double, transcript: (@Sendable (String) -> Void)?) async throws(SMTPError) -> SMTPReply {
+        var replies = command.map { write(commands: [$0], channel: channel, handler: handler, timeout: timeout, transcript: transcript) }
+            ?? write(nil, step: step, channel: channel, handler: handler, timeout: timeout)
+        return try await replies.next(transcript: transcript)
+    }
+
+    private static func write(commands: [SMTPCommand], channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>,
+                              timeout: Double, transcript: (@Sendable (String) -> Void)?) -> PendingReplies {
+        for command in commands { transcript?("C: \(command.loggable)") }
+        let bytes = commands.reduce(into: [UInt8]()) { $0 += Array(($1.line + "\r\n").utf8) }
+        return write(bytes, steps: commands.map(\.step), channel: channel, handler: handler, timeout: timeout)
+    }
+
+    private static func write(_ bytes: [UInt8]?, step: String, channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>,
+                              timeout: Double) -> PendingReplies {
+        write(bytes, steps: [step], channel: channel, handler: handler, timeout: timeout)
+    }
+
+    /// Writes `bytes` in one flush and expects one reply per step, each within `timeout` seconds; a timeout
+    /// closes the connection.
+    private static func write(_ bytes: [UInt8]?, steps: [String], channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>,
+                              timeout: Double) -> PendingReplies {
         let eventLoop = channel.eventLoop
-        let reply = eventLoop.flatSubmit {
-            let reply = handler.value.nextReply(on: eventLoop)
+        let replies = eventLoop.flatSubmit {
+            let replies = steps.map { _ in handler.value.nextReply(on: eventLoop) }
             if let bytes { channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil) }
             let timer = eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
                 handler.value.fail(SMTPTimeout(seconds: timeout))
                 channel.close(promise: nil)
             }
-            reply.whenComplete { _ in timer.cancel() }
-            return reply
+            // A failure fails every later reply too (see SMTPReplyHandler.fail), so waiting for all ends promptly.
+            let all = EventLoopFuture.whenAllComplete(replies, on: eventLoop)
+            all.whenComplete { _ in timer.cancel() }
+            return all
         }
+        return PendingReplies(steps: steps, replies: replies)
+    }
+}
+
+/// Replies due for commands already written, awaited in order. Network and TLS failures become `SMTPError`s
+/// naming the step.
+private struct PendingReplies {
+    private var steps: [String] = []
+    private var replies: EventLoopFuture<[Result<SMTPReply, any Error>]>?
+    private var received: [Result<SMTPReply, any Error>]?
+    private var index = 0
+
+    init() {}
+
+    init(steps: [String], replies: EventLoopFuture<[Result<SMTPReply, any Error>]>) {
+        self.steps = steps
+        self.replies = replies
+    }
+
+    mutating func next(transcript: (@Sendable (String) -> Void)?) async throws(SMTPError) -> SMTPReply {
+        guard let replies, index < steps.count else {
+            throw SMTPError(step: "transaction", message: "no reply is due", isTransient: true)
+        }
+        let step = steps[index]
+        index += 1
         do {
-            let answer = try await reply.get()
+            if received == nil { received = try await replies.get() }
+            let answer = try received![index - 1].get()
             transcript?("S: \(answer.code) \(answer.lines.joined(separator: "\nS: \(answer.code) "))")
             return answer
         } catch let error as SMTPProtocolError {

@@ -125,6 +125,7 @@ public struct SMTPCapabilities: Sendable, Equatable {
     /// The SIZE limit in octets; nil when not announced or 0 (no limit).
     public var sizeLimit: Int?
     public var announcesSize = false
+    public var pipelining = false
 
     public init() {}
 
@@ -134,6 +135,7 @@ public struct SMTPCapabilities: Sendable, Equatable {
             guard let keyword = words.first else { continue }
             switch keyword {
             case "STARTTLS": startTLS = true
+            case "PIPELINING": pipelining = true
             case "AUTH": authMechanisms.formUnion(words.dropFirst())
             case "SIZE":
                 announcesSize = true

@@ -75,5 +75,5 @@ struct Greeting: Job {
 }
 
 func jobs(in database: any SQLDatabase) async throws -> [JobRecord] {
-    try await database.raw("SELECT * FROM jobs ORDER BY id").all(decoding: JobRecord.self, keyDecodingStrategy: .convertFromSnakeCase)
+    try await database.raw("SELECT * FROM jobs ORDER BY id").all(decoding: JobRecord.self)
 }

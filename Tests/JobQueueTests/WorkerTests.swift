@@ -6,11 +6,12 @@ import SQLKit
 import Testing
 
 struct WorkerTests {
-    static func worker(_ queue: JobQueue, _ job: Greeting, concurrency: Int = 4, grace: Double = 30) -> Worker {
+    static func worker(_ queue: JobQueue, _ job: Greeting, concurrency: Int = 4, prefetch: Int? = nil, grace: Double = 30) -> Worker {
         var registry = JobRegistry()
         registry.register(job)
         var configuration = Worker.Configuration()
         configuration.concurrency = concurrency
+        configuration.prefetch = prefetch
         configuration.pollIntervalSeconds = 0.05
         configuration.shutdownGraceSeconds = grace
         return Worker(queue: queue, registry: registry, configuration: configuration, logger: Logger(label: "test.worker"))
@@ -96,14 +97,17 @@ struct WorkerTests {
             let performed = NIOLockedValueBox<[String]>([])
             let slow = Greeting(performed: performed) { _ in try await Task.sleep(nanoseconds: 300_000_000) }
             for index in 0..<20 { try await queue.enqueue(Greeting.self, .init(name: "slow-\(index)"), on: sql) }
-            let worker = Self.worker(queue, slow, concurrency: 3)
+            let worker = Self.worker(queue, slow, concurrency: 3, prefetch: 2)
             worker.start()
-            #expect(try await Self.eventually { try await queue.countsByState()[.running] == 3 })
+            // Three run, two more are claimed and held ready.
+            #expect(try await Self.eventually { try await queue.countsByState()[.running] == 5 })
             await worker.shutdown()
             let counts = try await queue.countsByState()
             #expect(counts[.running] == 0)
             #expect(counts[.completed]! >= 3, "the jobs running at shutdown were finished")
-            #expect(counts[.completed]! + counts[.available]! == 20)
+            #expect(counts[.completed]! + counts[.available]! == 20, "the jobs held ready were given back")
+            let given = try await jobs(in: sql).filter { $0.state == .available }
+            #expect(given.allSatisfy { $0.attempt == 0 && $0.lockedBy == nil })
         }
     }
 

@@ -112,6 +112,30 @@ struct LiveServerTests {
         #expect(first.contains("X-Mail-Args: <a@example.com>") && first.contains("\n.a line with a leading dot\n"))
     }
 
+    @Test func smtpSinkOffersPipeliningAndGetsTheEnvelopeInOneWrite() async throws {
+        let server = try TestSMTPServer.start(.postfixSink)
+        defer { server.stop() }
+        let transcript = NIOLockedValueBox<[String]>([])
+        let connection = try await SMTPConnection.connect(try Self.configuration(server, .none),
+                                                          transcript: { line in transcript.withLockedValue { $0.append(line) } })
+        #expect(connection.capabilities.pipelining)
+        try await connection.send(from: "a@example.com", recipients: ["b@example.com", "c@example.com"], data: Self.message)
+        await connection.quit()
+        let lines = transcript.withLockedValue { $0 }
+        guard let mailFrom = lines.firstIndex(where: { $0.hasPrefix("C: MAIL FROM") }), lines.count >= mailFrom + 8 else {
+            Issue.record("no MAIL FROM in \(lines)")
+            return
+        }
+        // All four commands are written before the first of their replies is read.
+        #expect(lines[mailFrom..<mailFrom + 4].map { String($0.prefix(7)) } == ["C: MAIL", "C: RCPT", "C: RCPT", "C: DATA"])
+        #expect(lines[mailFrom + 4..<mailFrom + 8].map { String($0.prefix(6)) } == ["S: 250", "S: 250", "S: 250", "S: 354"])
+        try await Task.sleep(nanoseconds: 300_000_000)
+        let dumps = try server.sinkDumps()
+        #expect(dumps.count == 1)
+        let dump = try String(contentsOfFile: dumps[0], encoding: .utf8)
+        #expect(dump.contains("b@example.com") && dump.contains("c@example.com") && dump.contains("\n.a line with a leading dot\n"))
+    }
+
     @Test func concurrentSendsStayWithinTheConnectionLimit() async throws {
         let server = try TestSMTPServer.start(.postfixSink)
         defer { server.stop() }

@@ -131,12 +131,65 @@ struct TransactionTests {
 
     @Test func mailRcptDataDone() {
         var transaction = SMTPTransaction(from: "a@b.cn", recipients: ["x@y.cn", "z@y.cn"], size: 100, capabilities: Self.capabilities(size: 1000))
-        #expect(transaction.start() == .send(.mailFrom("a@b.cn", size: 100)))
-        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .send(.rcptTo("x@y.cn")))
-        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .send(.rcptTo("z@y.cn")))
-        #expect(transaction.receive(SMTPReply(code: 251, lines: ["forwarded"])) == .send(.data))
+        #expect(transaction.start() == .send([.mailFrom("a@b.cn", size: 100)]))
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .send([.rcptTo("x@y.cn")]))
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .send([.rcptTo("z@y.cn")]))
+        #expect(transaction.receive(SMTPReply(code: 251, lines: ["forwarded"])) == .send([.data]))
         #expect(transaction.receive(SMTPReply(code: 354, lines: ["go"])) == .sendPayload)
         #expect(transaction.receive(SMTPReply(code: 250, lines: ["queued"])) == .done)
+    }
+
+    static let pipelining: SMTPCapabilities = {
+        var capabilities = SMTPCapabilities()
+        capabilities.pipelining = true
+        return capabilities
+    }()
+
+    @Test func pipeliningSendsMailRcptAndDataInOneWrite() {
+        var transaction = SMTPTransaction(from: "a@b.cn", recipients: ["x@y.cn", "z@y.cn"], size: 100, capabilities: Self.pipelining)
+        #expect(transaction.start() == .send([.mailFrom("a@b.cn", size: nil), .rcptTo("x@y.cn"), .rcptTo("z@y.cn"), .data]))
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .awaitReply)
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .awaitReply)
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .awaitReply)
+        #expect(transaction.receive(SMTPReply(code: 354, lines: ["go"])) == .sendPayload)
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["queued"])) == .done)
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["late"])) != .done)
+    }
+
+    @Test func pipelinedRefusalReportsTheFirstRefusedStep() {
+        var transaction = SMTPTransaction(from: "a@b.cn", recipients: ["x@y.cn", "z@y.cn"], size: 1, capabilities: Self.pipelining)
+        _ = transaction.start()
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .awaitReply)
+        #expect(transaction.receive(SMTPReply(code: 550, lines: ["5.1.1 no such user"])) == .awaitReply)
+        #expect(transaction.receive(SMTPReply(code: 451, lines: ["4.3.0 try later"])) == .awaitReply)
+        guard case .fail(let error) = transaction.receive(SMTPReply(code: 554, lines: ["5.5.1 no valid recipients"])) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(error.step == "RCPT TO" && error.code == 550 && !error.isTransient)
+    }
+
+    @Test func dataAcceptedAfterARefusalClosesTheConnectionInsteadOfSending() {
+        var transaction = SMTPTransaction(from: "a@b.cn", recipients: ["x@y.cn", "z@y.cn"], size: 1, capabilities: Self.pipelining)
+        _ = transaction.start()
+        _ = transaction.receive(SMTPReply(code: 250, lines: ["ok"]))
+        _ = transaction.receive(SMTPReply(code: 250, lines: ["ok"]))
+        _ = transaction.receive(SMTPReply(code: 452, lines: ["4.5.3 too many recipients"]))
+        guard case .failAndClose(let error) = transaction.receive(SMTPReply(code: 354, lines: ["go"])) else {
+            Issue.record("expected the connection to be closed")
+            return
+        }
+        #expect(error.step == "RCPT TO" && error.code == 452 && error.isTransient)
+    }
+
+    @Test func withoutPipeliningARefusalEndsTheTransactionAtOnce() {
+        var transaction = SMTPTransaction(from: "a@b.cn", recipients: ["x@y.cn"], size: 1, capabilities: SMTPCapabilities())
+        _ = transaction.start()
+        guard case .fail(let error) = transaction.receive(SMTPReply(code: 553, lines: ["5.1.8 bad sender"])) else {
+            Issue.record("expected a failure")
+            return
+        }
+        #expect(error.step == "MAIL FROM" && error.code == 553)
     }
 
     @Test func refusalsAreClassifiedByCode() {

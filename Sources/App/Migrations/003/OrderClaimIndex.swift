@@ -1,0 +1,12 @@
+import Fluent
+import JobQueue
+import SQLKit
+
+/// Databases made by the first release get the claim index in the claim's order (see `JobsTable.createClaimIndex`).
+struct OrderClaimIndex: AsyncMigration {
+    func prepare(on database: any Database) async throws {
+        try await JobsTable.replaceUnorderedClaimIndex(on: database as! any SQLDatabase)
+    }
+
+    func revert(on database: any Database) async throws {}
+}
