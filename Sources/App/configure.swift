@@ -35,6 +35,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateUser())
     app.migrations.add(CreateJobs())
     app.migrations.add(OrderClaimIndex())
+    app.migrations.add(CreateRateLimits())
     if case .sqlite = settings.databaseURL {
         try await app.autoMigrate()
     }

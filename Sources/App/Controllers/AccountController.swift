@@ -8,10 +8,18 @@ struct AccountController: RouteCollection {
     static let badCredentials = "无法使用提供的认证信息登录。"
     static let usernameTaken = "已存在一位使用该名字的用户。"
 
+    /// Per client on registration and sign-in; nil: none.
+    var rateLimit: RateLimit?
+    var rateLimitClientHeader: String?
+
     func boot(routes: any RoutesBuilder) throws {
-        routes.post("users", use: register)
-        routes.post("authorizations", use: signIn)
+        routes.grouped(limited("register")).post("users", use: register)
+        routes.grouped(limited("sign-in")).post("authorizations", use: signIn)
         routes.grouped(SessionAuthenticator()).get("user", use: profile)
+    }
+
+    private func limited(_ scope: String) -> [any Middleware] {
+        rateLimit.map { [RateLimitMiddleware(scope: scope, limit: $0, clientHeader: rateLimitClientHeader)] } ?? []
     }
 
     func register(request: Request) async throws -> Response {

@@ -11,6 +11,11 @@ public struct Settings: Sendable {
     public var verifyEmailTokenExpires: Int64
     public var verifyEmailURL: String
     public var verifyEmailResendInterval: Int64
+    /// Per client, on `POST /authorizations/` and `POST /users/` each; nil: no limit.
+    public var authRateLimit: RateLimit?
+    /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`, `X-Real-IP`); nil: the
+    /// socket's peer address is the client.
+    public var rateLimitClientHeader: String?
     public var jwtExpiration: Int64
     public var bcryptCost: Int
     public var corsAllowedOrigins: [String]
@@ -27,6 +32,8 @@ public struct Settings: Sendable {
         verifyEmailTokenExpires: Int64 = 86_400,
         verifyEmailURL: String = "http://127.0.0.1:8080/success_verify_email.html",
         verifyEmailResendInterval: Int64 = 60,
+        authRateLimit: RateLimit? = RateLimit(requests: 20, seconds: 60),
+        rateLimitClientHeader: String? = nil,
         jwtExpiration: Int64 = 86_400,
         bcryptCost: Int = 12,
         corsAllowedOrigins: [String] = [],
@@ -40,6 +47,8 @@ public struct Settings: Sendable {
         self.verifyEmailTokenExpires = verifyEmailTokenExpires
         self.verifyEmailURL = verifyEmailURL
         self.verifyEmailResendInterval = verifyEmailResendInterval
+        self.authRateLimit = authRateLimit
+        self.rateLimitClientHeader = rateLimitClientHeader
         self.jwtExpiration = jwtExpiration
         self.bcryptCost = bcryptCost
         self.corsAllowedOrigins = corsAllowedOrigins
@@ -59,6 +68,8 @@ public struct Settings: Sendable {
             verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
             verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
+            authRateLimit: try reader.value("AUTH_RATE_LIMIT", default: defaults.authRateLimit, parse: Self.rateLimit),
+            rateLimitClientHeader: reader.string("RATE_LIMIT_CLIENT_HEADER"),
             jwtExpiration: try reader.positiveInteger("JWT_EXPIRATION", default: defaults.jwtExpiration),
             bcryptCost: Int(try reader.integer("BCRYPT_COST", default: Int64(defaults.bcryptCost), minimum: 4, maximum: 31)),
             corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS"),
@@ -69,6 +80,11 @@ public struct Settings: Sendable {
         )
         try settings.validate(production: production)
         return settings
+    }
+
+    /// `N/SECONDS`, or `off`.
+    static func rateLimit(_ text: String) -> RateLimit?? {
+        text.lowercased() == "off" ? .some(nil) : RateLimit(parsing: text).map { .some($0) }
     }
 
     /// Checks that hold whichever way the settings were made.
