@@ -6,10 +6,12 @@ import Vapor
 enum Entrypoint {
     static func main() async throws {
         var environment = try Environment.detect()
+        let levelLowered = LogLevelCeiling.apply(to: &environment)
         if try !StructuredLogHandler.Format.bootstrapFromEnvironment() {
             try LoggingSystem.bootstrap(from: &environment)
         }
         let app = try await Application.make(environment)
+        if levelLowered { app.logger.warning("\(LogLevelCeiling.warning)") }
         do {
             try await configure(app)
             try await app.execute()

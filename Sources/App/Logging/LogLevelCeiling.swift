@@ -1,0 +1,30 @@
+import Foundation
+import Vapor
+
+/// The most detailed level this service logs at is debug. At trace, Vapor writes each raw request to the log —
+/// passwords, `Authorization` headers and verification links included — so `LOG_LEVEL=trace` and `--log trace`
+/// are lowered to debug before logging starts.
+public enum LogLevelCeiling {
+    public static let warning = "log level trace lowered to debug: trace would write raw requests, with passwords, session tokens and verification links, to the log"
+
+    /// Lowers a trace level in the process environment and in `environment`'s arguments; true when it did.
+    public static func apply(to environment: inout Environment) -> Bool {
+        var lowered = false
+        if ProcessInfo.processInfo.environment["LOG_LEVEL"]?.lowercased() == "trace" {
+            setenv("LOG_LEVEL", "debug", 1)
+            lowered = true
+        }
+        var arguments = environment.arguments
+        for index in arguments.indices {
+            if arguments[index].lowercased() == "--log=trace" {
+                arguments[index] = "--log=debug"
+                lowered = true
+            } else if arguments[index] == "--log", index + 1 < arguments.count, arguments[index + 1].lowercased() == "trace" {
+                arguments[index + 1] = "debug"
+                lowered = true
+            }
+        }
+        environment.arguments = arguments
+        return lowered
+    }
+}
