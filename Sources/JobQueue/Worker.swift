@@ -4,9 +4,9 @@ import NIOConcurrencyHelpers
 
 /// Runs jobs from a queue, up to `concurrency` at once, each in a child task. One fetch loop keeps up to
 /// `prefetch` claimed jobs in hand beyond the running ones, so a freed slot starts its next job at once; it claims
-/// in one statement whenever fewer than half of those are left (so a busy worker claims many jobs per statement),
-/// and when nothing is due it sleeps until the poll interval passes or the queue's wake-up signal fires. Finished jobs are marked completed in batches, one
-/// statement for all that finished within `completionBatchSeconds` (a crash in that window only means the job
+/// in one statement once half of those are gone (so a busy worker claims many jobs per statement), and when
+/// nothing is due it sleeps until the poll interval passes or the queue's wake-up signal fires. Finished jobs are
+/// marked completed in batches, one statement for all that finished within `completionBatchSeconds` (a crash in that window only means the job
 /// runs again, which at-least-once delivery allows). A maintenance loop rescues expired leases and prunes
 /// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, gives back any
 /// that do not, and records the completions still pending.
@@ -77,7 +77,7 @@ public final class Worker: Sendable {
         logger.info("worker stopped")
     }
 
-    private var prefetch: Int { configuration.prefetch ?? max(1, configuration.concurrency / 2) }
+    private var prefetch: Int { max(0, configuration.prefetch ?? max(1, configuration.concurrency / 2)) }
 
     private func run() async {
         await withDiscardingTaskGroup { group in
@@ -87,8 +87,8 @@ public final class Worker: Sendable {
             var drained = false
             while !isStopping && !Task.isCancelled {
                 startReadyJobs(&ready, in: &group)
-                if !drained && ready.count < (prefetch + 1) / 2 {
-                    let room = configuration.concurrency - runningCount + prefetch - ready.count
+                let room = configuration.concurrency - runningCount + prefetch - ready.count
+                if !drained && ready.count <= prefetch / 2 && room > 0 {
                     do {
                         let claimed = try await queue.claim(limit: room, worker: id)
                         ready += claimed
@@ -126,12 +126,16 @@ public final class Worker: Sendable {
     }
 
     /// Returns claimed jobs that never started, so another worker can take them now rather than after the lease.
+    /// In a fresh task: after the grace period this one is cancelled, and so would be the queries.
     private func giveBack(_ jobs: [JobRecord]) async {
-        for job in jobs {
-            do { try await queue.release(job, worker: id) } catch {
-                logger.error("giving a job back failed; its lease will return it", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        guard !jobs.isEmpty else { return }
+        await Task { [queue, id, logger] in
+            for job in jobs {
+                do { try await queue.release(job, worker: id) } catch {
+                    logger.error("giving a job back failed; its lease will return it", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                }
             }
-        }
+        }.value
     }
 
     private var runningCount: Int { configuration.concurrency - freeSlots.withLockedValue { $0 } }

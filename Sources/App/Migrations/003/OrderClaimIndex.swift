@@ -8,5 +8,6 @@ struct OrderClaimIndex: AsyncMigration {
         try await JobsTable.replaceUnorderedClaimIndex(on: database as! any SQLDatabase)
     }
 
+    /// Nothing to undo: the ordered index serves the first release's claim as well.
     func revert(on database: any Database) async throws {}
 }
