@@ -111,13 +111,11 @@ public final class SMTPConnection: Sendable {
             switch action {
             case .send(let commands):
                 replies = Self.write(commands: commands, channel: channel, handler: handler, timeout: configuration.timeout, transcript: transcript)
-                action = transaction.receive(try await replies.next(transcript: transcript))
             case .awaitReply:
-                action = transaction.receive(try await replies.next(transcript: transcript))
+                break
             case .sendPayload:
                 transcript?("C: <message, \(payload.count) octets>")
-                replies = Self.write(payload, step: "end of DATA", channel: channel, handler: handler, timeout: configuration.timeout)
-                action = transaction.receive(try await replies.next(transcript: transcript))
+                replies = Self.write(payload, steps: ["end of DATA"], channel: channel, handler: handler, timeout: configuration.timeout)
             case .done:
                 return
             case .fail(let error):
@@ -126,6 +124,7 @@ public final class SMTPConnection: Sendable {
                 try? await channel.close()
                 throw error
             }
+            action = transaction.receive(try await replies.next(transcript: transcript))
         }
     }
 
@@ -149,7 +148,7 @@ public final class SMTPConnection: Sendable {
     private static func exchange(_ command: SMTPCommand?, step: String, channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>,
                                  timeout: Double, transcript: (@Sendable (String) -> Void)?) async throws(SMTPError) -> SMTPReply {
         var replies = command.map { write(commands: [$0], channel: channel, handler: handler, timeout: timeout, transcript: transcript) }
-            ?? write(nil, step: step, channel: channel, handler: handler, timeout: timeout)
+            ?? write(nil, steps: [step], channel: channel, handler: handler, timeout: timeout)
         return try await replies.next(transcript: transcript)
     }
 
@@ -158,11 +157,6 @@ public final class SMTPConnection: Sendable {
         for command in commands { transcript?("C: \(command.loggable)") }
         let bytes = commands.reduce(into: [UInt8]()) { $0 += Array(($1.line + "\r\n").utf8) }
         return write(bytes, steps: commands.map(\.step), channel: channel, handler: handler, timeout: timeout)
-    }
-
-    private static func write(_ bytes: [UInt8]?, step: String, channel: any Channel, handler: NIOLoopBound<SMTPReplyHandler>,
-                              timeout: Double) -> PendingReplies {
-        write(bytes, steps: [step], channel: channel, handler: handler, timeout: timeout)
     }
 
     /// Writes `bytes` in one flush and expects one reply per step, each within `timeout` seconds; a timeout
