@@ -17,4 +17,11 @@ struct EmailAddressTests {
     func refused(_ address: String) {
         #expect(!EmailAddress.isValid(address))
     }
+
+    @Test(arguments: [("alice@example.com", "a***@example.com"), ("a@example.com", "a***@example.com"),
+                      ("first.last+tag@例子.中国", "f***@例子.中国"), ("x@y@example.com", "x***@example.com"),
+                      ("@example.com", "***"), ("no-at-sign", "***"), ("", "***")])
+    func maskedShowsOnlyTheFirstCharacterAndTheDomain(_ address: String, _ masked: String) {
+        #expect(EmailAddress.masked(address) == masked)
+    }
 }

@@ -43,9 +43,9 @@ struct VerificationMailTests {
 
     @Test func theAddressAndLinkAreHTMLEscapedInTheHTMLPart() async throws {
         try await withMeiduo { app in
-            let renderer = VerificationMailRenderer(app: app)
-            let bodies = try await renderer.render(.init(siteName: "美多商城", email: "a&b'<x>@example.com",
-                                                        link: "http://h/p?token=a&x=\"1\"", expiresHours: 24))
+            let renderer = MailRenderer(app: app)
+            let bodies = try await renderer.render(SendVerifyEmailJob.template, SendVerifyEmailJob.Context(
+                siteName: "美多商城", email: "a&b'<x>@example.com", link: "http://h/p?token=a&x=\"1\"", expiresHours: 24))
             #expect(bodies.html.contains("a&amp;b&#39;&lt;x&gt;@example.com") || bodies.html.contains("a&amp;b&#x27;&lt;x&gt;@example.com"))
             #expect(bodies.html.contains("href=\"http://h/p?token=a&amp;x=&quot;1&quot;\""))
             #expect(bodies.text.contains("http://h/p?token=a&x=\"1\""), "the text part is not escaped")

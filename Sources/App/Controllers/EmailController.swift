@@ -16,12 +16,13 @@ struct EmailController: RouteCollection {
     }
 
     /// Stores the address as unverified and queues the verification mail, in one transaction: both happen or
-    /// neither does. A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
+    /// neither does. When a verified address is replaced by another, a notice to the old one is queued with them.
+    /// A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
     func change(request: Request) async throws -> EmailChangeResponse {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let userID = try request.auth.require(User.self).requireID()
         let app = request.application
-        try await request.db.transaction { transaction in
+        let noticeQueued = try await request.db.transaction { transaction in
             guard let user = try await User.find(userID, on: transaction) else {
                 throw SessionAuthenticator.invalidToken
             }
@@ -30,15 +31,23 @@ struct EmailController: RouteCollection {
                 let wait = Double(app.settings.verifyEmailResendInterval) - now.timeIntervalSince(last)
                 if wait > 0 { throw Self.throttled(seconds: Int(wait.rounded(.up))) }
             }
+            let replacedVerified = user.emailActive && user.email.lowercased() != input.email.lowercased() ? user.email : nil
             user.email = input.email
             user.emailActive = false
             user.verificationQueuedAt = now
             try await user.save(on: transaction)
+            let database = transaction as! any SQLDatabase
             try await app.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: userID, email: input.email),
-                                           on: transaction as! any SQLDatabase, uniqueKey: "verify-email:\(userID)")
+                                           on: database, uniqueKey: "verify-email:\(userID)")
+            if let replacedVerified {
+                try await app.jobQueue.enqueue(SendEmailChangedNoticeJob.self,
+                                               .init(userID: userID, oldEmail: replacedVerified, newEmail: input.email), on: database)
+            }
+            return replacedVerified != nil
         }
         app.jobQueue.wakeUp.signal()
         app.metrics.jobEnqueued(kind: SendVerifyEmailJob.kind)
+        if noticeQueued { app.metrics.jobEnqueued(kind: SendEmailChangedNoticeJob.kind) }
         app.metrics.funnel("queued")
         return EmailChangeResponse(id: userID, email: input.email)
     }

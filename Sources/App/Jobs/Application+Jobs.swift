@@ -37,12 +37,14 @@ extension Application {
     /// Sets up the queue on the app's database and registers the jobs this service runs.
     func configureJobs(settings: Settings) {
         jobQueue = JobQueue(database: db as! any SQLDatabase, configuration: settings.queue.queue)
-        var registry = JobRegistry()
-        registry.register(SendVerifyEmailJob(
-            verifier: emailVerifier, renderer: VerificationMailRenderer(app: self),
+        let sender = MailJobSender(
+            renderer: MailRenderer(app: self),
             transport: MeasuredTransport(base: mailTransport(settings.mail), backend: settings.mail.backend.name, metrics: metrics),
-            metrics: metrics, settings: settings.mail,
-            tokenLifetime: settings.verifyEmailTokenExpires))
+            settings: settings.mail)
+        var registry = JobRegistry()
+        registry.register(SendVerifyEmailJob(verifier: emailVerifier, sender: sender, metrics: metrics,
+                                             tokenLifetime: settings.verifyEmailTokenExpires))
+        registry.register(SendEmailChangedNoticeJob(sender: sender))
         jobRegistry = registry
     }
 

@@ -1,6 +1,4 @@
 import JobQueue
-import Mail
-import SMTPClient
 import Vapor
 
 /// The seed's Celery task `send_verify_email`: renders the verification mail for `{user_id, email}` and sends it.
@@ -16,35 +14,30 @@ struct SendVerifyEmailJob: Job {
         }
     }
 
+    /// What the templates `mail/verify_email_*.leaf` are given.
+    struct Context: Encodable, Sendable {
+        var siteName: String
+        var email: String
+        var link: String
+        var expiresHours: Int64
+    }
+
     static let kind = "send_verify_email"
+    static let template = "verify_email"
 
     let verifier: EmailVerifier
-    let renderer: VerificationMailRenderer
-    let transport: any MailTransport
+    let sender: MailJobSender
     let metrics: ServiceMetrics
-    let settings: MailSettings
     let tokenLifetime: Int64
 
     func perform(_ payload: Payload, context: JobContext) async throws {
-        let recipient: Mailbox
-        do { recipient = try Mailbox(payload.email, field: "recipient") } catch {
-            throw PermanentJobError("the recipient cannot be mailed: \(error)")
-        }
-        let link = verifier.link(userID: payload.userID, email: payload.email)
-        let bodies = try await renderer.render(.init(siteName: settings.siteName, email: payload.email, link: link,
-                                                     expiresHours: max(1, tokenLifetime / 3600)))
-        let message = try Message(
-            from: settings.from, to: [recipient], subject: settings.subject, text: bodies.text, html: bodies.html,
-            messageID: Self.messageID(jobID: context.jobID, enqueuedAt: context.enqueuedAt, domain: settings.from.domain))
-        do { try await transport.send(message) } catch let error as SMTPError where !error.isTransient {
-            throw PermanentJobError(error.description)  // a 5xx or a refused certificate: no retry will mend it
-        }
+        let siteName = sender.settings.siteName
+        let mail = Context(siteName: siteName, email: payload.email,
+                           link: verifier.link(userID: payload.userID, email: payload.email),
+                           expiresHours: max(1, tokenLifetime / 3600))
+        let messageID = try await sender.send(to: payload.email, subject: sender.settings.subject, template: Self.template,
+                                              context: mail, messageIDPrefix: "verify-email", job: context)
         metrics.funnel("sent")
-        context.logger.info("verification mail sent", metadata: ["user_id": "\(payload.userID)", "message_id": "\(message.messageID)"])
-    }
-
-    /// The same for every attempt of one job, so a receiver (and the file transport) can drop a redelivery.
-    static func messageID(jobID: Int64, enqueuedAt: Int64, domain: Substring) -> String {
-        "verify-email.\(jobID).\(enqueuedAt)@\(domain)"
+        context.logger.info("verification mail sent", metadata: ["user_id": "\(payload.userID)", "message_id": "\(messageID)"])
     }
 }

@@ -24,7 +24,9 @@ public struct MailSettings: Sendable {
     /// The shop's name in the mail's subject and text.
     public var siteName = "美多商城"
     public var subject: String { siteName + "邮箱验证" }
-    /// Where the Leaf mail templates live (`mail/verify_email_html.leaf`, `mail/verify_email_text.leaf`).
+    /// The subject of the notice sent to a verified address when it is replaced.
+    public var changeNoticeSubject: String { siteName + "邮箱变更通知" }
+    /// Where the Leaf mail templates live (`mail/verify_email_*.leaf`, `mail/email_changed_*.leaf`).
     public var templatesDirectory = "Resources/Views/"
 
     public init() {}

@@ -17,6 +17,13 @@ enum EmailAddress {
         return isDotAtom(local) && isDomain(domain)
     }
 
+    /// The address as a notice may show it to someone who may not own it: the local part's first character,
+    /// `***`, and the domain (`alice@example.com` → `a***@example.com`).
+    static func masked(_ address: String) -> String {
+        guard let at = address.lastIndex(of: "@"), let first = address.first, at != address.startIndex else { return "***" }
+        return String(first) + "***" + address[at...]
+    }
+
     private static func isDotAtom(_ local: Substring) -> Bool {
         guard !local.isEmpty, local.utf8.count <= maximumLocalPartLength else { return false }
         return local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { atom in

@@ -2,16 +2,9 @@ import Leaf
 import LeafKit
 import Vapor
 
-/// Renders the verification mail's two bodies from the Leaf templates in `TEMPLATES_DIR/mail/`.
-/// The HTML template escapes the address and link; the text one writes them as they are.
-struct VerificationMailRenderer: Sendable {
-    struct Context: Encodable {
-        var siteName: String
-        var email: String
-        var link: String
-        var expiresHours: Int64
-    }
-
+/// Renders a mail's two bodies from the Leaf templates `TEMPLATES_DIR/mail/NAME_text.leaf` and `NAME_html.leaf`.
+/// The HTML templates escape what they are given; the text ones write it as it is.
+struct MailRenderer: Sendable {
     private let renderer: SharedRenderer
 
     /// Builds one renderer for the life of the worker: `app.leaf.renderer` makes a new one on every access.
@@ -19,13 +12,13 @@ struct VerificationMailRenderer: Sendable {
         renderer = SharedRenderer(app.leaf.renderer)
     }
 
-    func render(_ context: Context) async throws -> (text: String, html: String) {
+    func render(_ name: String, _ context: some Encodable & Sendable) async throws -> (text: String, html: String) {
         // One after the other: with the parsed templates cached a render does not wait, so two child tasks
         // would cost more in scheduling than they save.
-        (try await body("mail/verify_email_text", context), try await body("mail/verify_email_html", context))
+        (try await body("mail/\(name)_text", context), try await body("mail/\(name)_html", context))
     }
 
-    private func body(_ template: String, _ context: Context) async throws -> String {
+    private func body(_ template: String, _ context: some Encodable) async throws -> String {
         let view = try await renderer.leaf.render(path: template, context: context).get()
         return String(buffer: view)
     }
