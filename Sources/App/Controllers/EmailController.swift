@@ -22,7 +22,7 @@ struct EmailController: RouteCollection {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let userID = try request.auth.require(User.self).requireID()
         let app = request.application
-        let noticeQueued = try await request.db.transaction { transaction in
+        let noticeQueued = try await request.db.writeTransaction { transaction in
             guard let user = try await User.find(userID, on: transaction) else {
                 throw SessionAuthenticator.invalidToken
             }

@@ -6,6 +6,8 @@ import SQLKit
 import Vapor
 
 enum DatabaseSetup {
+    static let sqliteBusyTimeoutMilliseconds = 10_000
+
     static func configure(_ app: Application, url: DatabaseURL, maxConnections: Int) async throws {
         switch url {
         case .sqlite(let path):
@@ -22,13 +24,16 @@ enum DatabaseSetup {
     }
 
     /// WAL lets readers and the writer overlap, and NORMAL syncs the log at checkpoints rather than every commit
-    /// (durable across process crashes, which is what the queue needs). `synchronous` is per connection, and the
-    /// SQLite driver keeps one connection per event loop, so each loop's connection is set once here.
+    /// (durable across process crashes, which is what the queue needs). A writer that finds the database locked by
+    /// another connection or process waits up to `sqliteBusyTimeoutMilliseconds` rather than failing at once.
+    /// `synchronous` and `busy_timeout` are per connection, and the SQLite driver keeps one connection per event
+    /// loop, so each loop's connection is set once here.
     private static func tuneSQLite(_ app: Application) async throws {
         for eventLoop in app.eventLoopGroup.makeIterator() {
             let database = app.databases.database(logger: app.logger, on: eventLoop)! as! any SQLDatabase
             try await database.raw("PRAGMA journal_mode=WAL").run()
             try await database.raw("PRAGMA synchronous=NORMAL").run()
+            try await database.raw("PRAGMA busy_timeout=\(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").run()
         }
     }
 }
