@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Real SMTP servers for the tests (aiosmtpd), on 127.0.0.1. Prints "ready PORT" once it accepts connections and
-runs until killed. Each accepted message is saved in --save-dir as N.eml plus N.json ({"mail_from", "rcpt_tos"}).
+runs until killed. Each accepted message is saved in --save-dir as N.eml plus N.json ({"mail_from", "rcpt_tos"});
+a server started again on the same folder goes on counting.
 
-  smtp_test_server.py --save-dir D [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD]
+  smtp_test_server.py --save-dir D [--port P] [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD]
                       [--rcpt-reply "550 5.1.1 No such user"] [--stall]
 
 --stall accepts connections and never answers (to prove client timeouts).
@@ -27,7 +28,7 @@ class SavingHandler:
     def __init__(self, directory, rcpt_reply):
         self.directory = directory
         self.rcpt_reply = rcpt_reply
-        self.count = 0
+        self.count = len([name for name in os.listdir(directory) if name.endswith(".eml")]) if directory else 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_reply:
@@ -72,8 +73,9 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--rcpt-reply")
     parser.add_argument("--stall", action="store_true")
+    parser.add_argument("--port", type=int)
     arguments = parser.parse_args()
-    port = free_port()
+    port = arguments.port or free_port()
     if arguments.stall:
         return stall(port)
 

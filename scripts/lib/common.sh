@@ -43,6 +43,33 @@ wait_for_mail() {
   return 1
 }
 
+# Waits (up to $3 seconds) until `meiduo jobs stats` counts $2 jobs in state $1.
+wait_for_jobs() {
+  local state=$1 count=$2 seconds=$3
+  for _ in $(seq $((seconds * 5))); do
+    "$MEIDUO" jobs stats 2>/dev/null | grep -Eq "^$state +$count$" && return 0
+    sleep 0.2
+  done
+  echo "expected $count job(s) $state within ${seconds}s; jobs stats:" >&2
+  "$MEIDUO" jobs stats >&2 || true
+  return 1
+}
+
+# Starts scripts/smtp_test_server.py with ARGS… (saving into folder $1) and waits until it listens; sets SMTP_PID
+# and SMTP_PORT. The Python is the test venv's (aiosmtpd).
+start_smtp_server() {
+  local dir=$1; shift
+  local out
+  out=$(mktemp)
+  mkdir -p "$dir"
+  "${MEIDUO_TEST_PYTHON:-$ROOT/.venv-test/bin/python}" "$ROOT/scripts/smtp_test_server.py" --save-dir "$dir" "$@" > "$out" &
+  SMTP_PID=$!
+  for _ in $(seq 100); do grep -q ready "$out" 2>/dev/null && break; sleep 0.1; done
+  SMTP_PORT=$(awk '/ready/ {print $2}' "$out")
+  rm -f "$out"
+  [ -n "$SMTP_PORT" ] || { echo "the test SMTP server did not start" >&2; return 1; }
+}
+
 mail_count() { { find "$1" -maxdepth 1 -name '*.eml' 2>/dev/null || true; } | wc -l; }
 
 # The verification link in the text part of the newest mail in folder $1.
