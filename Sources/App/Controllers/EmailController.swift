@@ -67,19 +67,29 @@ struct EmailController: RouteCollection {
             request.logger.info("verification token refused: \(error)")
             throw APIError.message(Self.invalidToken)
         }
-        // Conditional on the address, so a token for an address the user has since replaced activates nothing.
-        let newlyVerified = try await User.query(on: request.db)
-            .filter(\.$id == claims.userID).filter(\.$email == claims.email).filter(\.$emailActive == false)
-            .count() == 1
-        try await User.query(on: request.db)
-            .filter(\.$id == claims.userID).filter(\.$email == claims.email)
+        switch try await activate(userID: claims.userID, email: claims.email, on: request.db) {
+        case .activated: request.application.metrics.funnel("verified")
+        case .alreadyActive: break
+        case .addressReplaced: throw APIError.message(Self.invalidToken)
+        }
+        return MessageResponse(message: "OK")
+    }
+
+    private enum Activation {
+        case activated, alreadyActive, addressReplaced
+    }
+
+    /// Marks the address active when the user still has it. Conditional on the address, so a token for an address
+    /// the user has since replaced activates nothing; a repeated click only reads, so it takes no write lock.
+    private func activate(userID: Int64, email: String, on database: any Database) async throws -> Activation {
+        let current = { try await User.query(on: database).filter(\.$id == userID).filter(\.$email == email).first() }
+        guard let user = try await current() else { return .addressReplaced }
+        if user.emailActive { return .alreadyActive }
+        try await User.query(on: database)
+            .filter(\.$id == userID).filter(\.$email == email).filter(\.$emailActive == false)
             .set(\.$emailActive, to: true)
             .update()
-        let verified = try await User.query(on: request.db)
-            .filter(\.$id == claims.userID).filter(\.$email == claims.email).filter(\.$emailActive == true)
-            .count()
-        guard verified == 1 else { throw APIError.message(Self.invalidToken) }
-        if newlyVerified { request.application.metrics.funnel("verified") }
-        return MessageResponse(message: "OK")
+        // Read again: between the first read and the update another request may have replaced the address.
+        return try await current()?.emailActive == true ? .activated : .addressReplaced
     }
 }
