@@ -4,9 +4,10 @@ runs until killed. Each accepted message is saved in --save-dir as N.eml plus N.
 a server started again on the same folder goes on counting.
 
   smtp_test_server.py --save-dir D [--port P] [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD]
-                      [--rcpt-reply "550 5.1.1 No such user"] [--stall]
+                      [--rcpt-reply "550 5.1.1 No such user"] [--data-delay SECONDS] [--stall]
 
---stall accepts connections and never answers (to prove client timeouts).
+--stall accepts connections and never answers (to prove client timeouts). --data-delay holds each message that
+long after its data arrived before accepting it (to catch a client in the middle of sending).
 """
 import argparse
 import asyncio
@@ -25,9 +26,10 @@ def free_port():
 
 
 class SavingHandler:
-    def __init__(self, directory, rcpt_reply):
+    def __init__(self, directory, rcpt_reply, data_delay):
         self.directory = directory
         self.rcpt_reply = rcpt_reply
+        self.data_delay = data_delay
         self.count = len([name for name in os.listdir(directory) if name.endswith(".eml")]) if directory else 0
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -37,6 +39,8 @@ class SavingHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_delay:
+            await asyncio.sleep(self.data_delay)
         self.count += 1
         base = os.path.join(self.directory, "%d" % self.count)
         with open(base + ".eml.tmp", "wb") as out:
@@ -73,6 +77,7 @@ def main():
     parser.add_argument("--auth")
     parser.add_argument("--rcpt-reply")
     parser.add_argument("--stall", action="store_true")
+    parser.add_argument("--data-delay", type=float, default=0)
     parser.add_argument("--port", type=int)
     arguments = parser.parse_args()
     port = arguments.port or free_port()
@@ -96,7 +101,7 @@ def main():
         options.update(authenticator=authenticator, auth_required=True,
                        auth_require_tls=bool(arguments.starttls or arguments.implicit_tls))
     ssl_context = tls_context(*arguments.implicit_tls) if arguments.implicit_tls else None
-    controller = Controller(SavingHandler(arguments.save_dir, arguments.rcpt_reply), hostname="127.0.0.1", port=port,
+    controller = Controller(SavingHandler(arguments.save_dir, arguments.rcpt_reply, arguments.data_delay), hostname="127.0.0.1", port=port,
                             ssl_context=ssl_context, server_hostname="localhost", **options)
     controller.start()
     print("ready %d" % port, flush=True)
