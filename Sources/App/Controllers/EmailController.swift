@@ -29,7 +29,7 @@ struct EmailController: RouteCollection {
             let now = app.now()
             if let last = user.verificationQueuedAt {
                 let wait = Double(app.settings.verifyEmailResendInterval) - now.timeIntervalSince(last)
-                if wait > 0 { throw Self.throttled(seconds: Int(wait.rounded(.up))) }
+                if wait > 0 { throw APIError.throttled(seconds: Int(wait.rounded(.up))) }
             }
             let replacedVerified = user.emailActive && user.email.lowercased() != input.email.lowercased() ? user.email : nil
             user.email = input.email
@@ -50,11 +50,6 @@ struct EmailController: RouteCollection {
         if noticeQueued { app.metrics.jobEnqueued(kind: SendEmailChangedNoticeJob.kind) }
         app.metrics.funnel("queued")
         return EmailChangeResponse(id: userID, email: input.email)
-    }
-
-    static func throttled(seconds: Int) -> APIError {
-        APIError(status: .tooManyRequests, body: .detail("请求超过了限速。预计 \(seconds) 秒后可用。"),
-                 headers: ["Retry-After": String(seconds)])
     }
 
     /// The seed's view: 400 `缺少token`, 400 `无效token`, or 200 `OK` once the token's user still has the token's address.

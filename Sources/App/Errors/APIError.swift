@@ -31,6 +31,12 @@ struct APIError: Error {
     static func detail(_ text: String, status: HTTPResponseStatus) -> APIError {
         APIError(status: status, body: .detail(text))
     }
+
+    /// DRF's throttling answer: 429, the wait in the text and in `Retry-After`.
+    static func throttled(seconds: Int) -> APIError {
+        APIError(status: .tooManyRequests, body: .detail("请求超过了限速。预计 \(seconds) 秒后可用。"),
+                 headers: ["Retry-After": String(seconds)])
+    }
 }
 
 extension APIError.Body: JSONBody {

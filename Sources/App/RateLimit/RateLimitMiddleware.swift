@@ -27,7 +27,7 @@ struct RateLimitMiddleware: AsyncMiddleware {
         }
         guard hits <= limit.requests else {
             request.logger.notice("rate limit reached", metadata: ["scope": "\(scope)", "requests": "\(hits)"])
-            throw EmailController.throttled(seconds: Int(windowStart + limit.seconds - now))
+            throw APIError.throttled(seconds: Int(windowStart + limit.seconds - now))
         }
         return try await next.respond(to: request)
     }
