@@ -7,7 +7,8 @@
 With --users, N users each change their address once; exits 1 unless every request got the expected status.
 With --seconds, the threads keep taking new users until the time is up, each changing its address up to
 --changes-per-user times (set VERIFY_EMAIL_RESEND_INTERVAL=0 on the server); exits 0 and leaves the verdict to the
-caller. --timeline writes one line per request, "UNIX_TIME STAGE STATUS" (STATUS "error" for a failed connection);
+caller. --changes-per-user 0 only registers and signs in; --tokens writes each user's session JWT, one per line.
+--timeline writes one line per request, "UNIX_TIME STAGE STATUS" (STATUS "error" for a failed connection);
 --last-addresses writes, per user whose address was changed, the address of their last successful change.
 Prints one line of counts. Uses threads and the standard library only; every request goes to 127.0.0.1.
 """
@@ -54,7 +55,7 @@ def request(server, stage, method, path, body=None, token=None):
         return status, {}
 
 
-def one_user(index, servers, prefix, changes, deadline):
+def one_user(index, servers, prefix, changes, deadline, tokens):
     """Returns (outcome, last address changed successfully or None)."""
     server = servers[index % len(servers)]
     username = "%s_%05d" % (prefix, index)
@@ -64,6 +65,8 @@ def one_user(index, servers, prefix, changes, deadline):
     status, body = request(server, "sign-in", "POST", "/authorizations/", {"username": username, "password": "password123"})
     if status != 200:
         return "sign-in %s" % status, None
+    with lock:
+        tokens.append(body["token"])
     last = None
     outcome = "ok"
     for change in range(changes):
@@ -88,16 +91,17 @@ def main():
     parser.add_argument("--threads", type=int, default=16)
     parser.add_argument("--timeline")
     parser.add_argument("--last-addresses")
+    parser.add_argument("--tokens")
     arguments = parser.parse_args()
     if (arguments.users is None) == (arguments.seconds is None):
         parser.error("give one of --users and --seconds")
     servers = arguments.servers.split(",")
     deadline = time.time() + arguments.seconds if arguments.seconds else float("inf")
     indices = itertools.count()
-    outcomes, last_addresses = {}, []
+    outcomes, last_addresses, tokens = {}, [], []
 
     def run(index):
-        outcome, last = one_user(index, servers, arguments.prefix, arguments.changes_per_user, deadline)
+        outcome, last = one_user(index, servers, arguments.prefix, arguments.changes_per_user, deadline, tokens)
         with lock:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if last:
@@ -118,6 +122,9 @@ def main():
     if arguments.timeline:
         with open(arguments.timeline, "w") as out:
             out.writelines("%.3f %s %s\n" % entry for entry in sorted(timeline))
+    if arguments.tokens:
+        with open(arguments.tokens, "w") as out:
+            out.writelines(token + "\n" for token in tokens)
     if arguments.last_addresses:
         with open(arguments.last_addresses, "w") as out:
             out.writelines(address + "\n" for address in sorted(last_addresses))

@@ -92,6 +92,60 @@ register_and_change() {
   echo "$token"
 }
 
+# Registers user $2 on API $1, has the worker mail the verification to folder $3, and prints the API URL that
+# verifies it (GET /emails/verification/?token=…), checked once.
+verification_url() {
+  local base=$1 user=$2 dir=$3 url
+  local before
+  before=$(mail_count "$dir")
+  register_and_change "$base" "$user" >/dev/null
+  wait_for_mail "$dir" 20 $((before + 1))
+  url=$(link_in_newest_mail "$dir" | sed "s|^.*/success_verify_email.html?|$base/emails/verification/?|")
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "$url")" = 200 ] || { echo "the verification link does not verify" >&2; return 1; }
+  echo "$url"
+}
+
+# wrk's report in file $1 as "REQUESTS_PER_SECOND P50 P99 NON_2XX SOCKET_ERRORS" (run wrk with --latency).
+wrk_summary() {
+  awk '/^Requests\/sec:/ { rps = $2 } $1 == "50%" { p50 = $2 } $1 == "99%" { p99 = $2 }
+       /Non-2xx or 3xx responses:/ { non2xx = $NF } /Socket errors/ { sockets++ }
+       END { printf "%d %s %s %d %d\n", rps, p50, p99, non2xx, sockets }' "$1"
+}
+
+# The messages postfix's smtp-sink has accepted so far, from its `-c` counter written to file $1.
+sink_count() {
+  { tr '\r' '\n' < "$1" | grep -o "mesg=[0-9]*" | tail -1 | cut -d= -f2; } 2>/dev/null | grep . || echo 0
+}
+
+# Has wrk send each user in token file $2 one PUT /email/ to API $1 (bench/email_once.lua), then waits until
+# smtp-sink (counter file $3) has accepted as many more messages, or has accepted nothing for 10 s. Prints the
+# messages per second from the first PUT to the last message accepted, and how many were accepted.
+email_changes_to_sink() {
+  local base=$1 tokens=$2 sink=$3 users before started count last_count last_change now
+  users=$(wc -l < "$tokens")
+  before=$(sink_count "$sink")
+  started=$(date +%s.%N)
+  # wrk sleeps out its duration even when every thread has stopped; SIGINT ends it.
+  BENCH_TOKENS=$tokens BENCH_WRK_THREADS=2 wrk -t2 -c64 -d600s -s "$ROOT/bench/email_once.lua" "$base/email/" > "$tokens.wrk" &
+  local wrk_pid=$!
+  last_count=$before last_change=$started
+  while true; do
+    count=$(sink_count "$sink") now=$(date +%s.%N)
+    if [ "$count" -ne "$last_count" ]; then last_count=$count last_change=$now; fi
+    [ "$count" -ge $((before + users)) ] && break
+    awk -v a="$last_change" -v b="$now" 'BEGIN { exit !(b - a > 10) }' && break
+    sleep 0.05
+  done
+  kill -INT "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" 2>/dev/null || true
+  awk -v n=$((last_count - before)) -v s="$started" -v e="$last_change" 'BEGIN {printf "%.0f %d\n", n / (e - s), n}'
+}
+
+# Appends "NAME VALUE" to the file named by BENCH_FIGURES, when set (bench/all makes its table from them).
+figure() {
+  if [ -n "${BENCH_FIGURES:-}" ]; then echo "$1 $2" >> "$BENCH_FIGURES"; fi
+}
+
 # Installs a Debian package when its command is missing (CI machines start without them).
 need_command() {
   local command=$1 package=${2:-$1}
