@@ -29,6 +29,21 @@ struct EmailVerificationTests {
         }
     }
 
+    @Test func theModelStillReadsAnAccountWhoseAddressWasChanged() async throws {
+        try await withMeiduo { app in
+            let client = Client(app: app)
+            let account = try await client.register()
+            let before = Date()
+            try await client.send(.PUT, "/email/", json: #"{"email":"read.back@example.com"}"#, token: account.token)
+            let user = try #require(try await User.find(account.id, on: app.db), "the timestamps written by the change decode")
+            #expect(user.email == "read.back@example.com" && !user.emailActive)
+            #expect(try #require(user.verificationQueuedAt).timeIntervalSince(before) > -1)
+            #expect(try #require(user.updatedAt).timeIntervalSince(before) > -1)
+            let signIn = try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(account.username)","password":"password123"}"#)
+            #expect(signIn.status == .ok)
+        }
+    }
+
     @Test func aTokenForAReplacedAddressIsInvalidAndActivatesNothing() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app in
             let client = Client(app: app)

@@ -16,7 +16,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             request.logger.debug("session token refused", metadata: ["reason": "\(type(of: error))"])
             throw Self.invalidToken
         }
-        guard let user = try await User.find(session.userID, on: request.db) else {
+        guard let user = try await SignedInUser.find(session.userID, on: request.db) else {
             throw Self.unauthorized(.detail("找不到该用户。", extra: [("code", "user_not_found")]))
         }
         request.auth.login(user)

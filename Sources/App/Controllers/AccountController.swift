@@ -49,7 +49,7 @@ struct AccountController: RouteCollection {
     }
 
     func profile(request: Request) async throws -> ProfileResponse {
-        ProfileResponse(user: try request.auth.require(User.self))
+        ProfileResponse(user: try request.auth.require(SignedInUser.self))
     }
 
     static func sessionToken(for user: User, request: Request) async throws -> String {

@@ -20,23 +20,27 @@ struct EmailController: RouteCollection {
     /// A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
     func change(request: Request) async throws -> EmailChangeResponse {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
-        let userID = try request.auth.require(User.self).requireID()
+        let userID = try request.auth.require(SignedInUser.self).id
         let app = request.application
+        // Through SQLKit rather than Fluent models: see `SignedInUser.find`.
         let noticeQueued = try await request.db.writeTransaction { transaction in
-            guard let user = try await User.find(userID, on: transaction) else {
-                throw SessionAuthenticator.invalidToken
-            }
+            let database = transaction as! any SQLDatabase
+            guard let user = try await database.select()
+                .columns("email", "email_active", "verification_queued_at").from(User.schema)
+                .where("id", .equal, userID)
+                .first(decoding: AddressState.self)
+            else { throw SessionAuthenticator.invalidToken }
             let now = app.now()
             if let last = user.verificationQueuedAt {
                 let wait = Double(app.settings.verifyEmailResendInterval) - now.timeIntervalSince(last)
                 if wait > 0 { throw APIError.throttled(seconds: Int(wait.rounded(.up))) }
             }
             let replacedVerified = user.emailActive && user.email.lowercased() != input.email.lowercased() ? user.email : nil
-            user.email = input.email
-            user.emailActive = false
-            user.verificationQueuedAt = now
-            try await user.save(on: transaction)
-            let database = transaction as! any SQLDatabase
+            try await database.update(User.schema)
+                .set("email", to: input.email).set("email_active", to: false)
+                .set("verification_queued_at", to: now).set("updated_at", to: now)
+                .where("id", .equal, userID)
+                .run()
             try await app.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: userID, email: input.email),
                                            on: database, uniqueKey: "verify-email:\(userID)")
             if let replacedVerified {
@@ -68,6 +72,19 @@ struct EmailController: RouteCollection {
         case .addressReplaced: throw APIError.message(Self.invalidToken)
         }
         return MessageResponse(message: "OK")
+    }
+
+    /// What a change needs to know of the account before it.
+    private struct AddressState: Decodable {
+        var email: String
+        var emailActive: Bool
+        var verificationQueuedAt: Date?
+
+        enum CodingKeys: String, CodingKey {
+            case email
+            case emailActive = "email_active"
+            case verificationQueuedAt = "verification_queued_at"
+        }
     }
 
     private enum Activation {

@@ -69,10 +69,10 @@ struct LoginResponse: JSONBody {
 }
 
 struct ProfileResponse: JSONBody {
-    var user: User
+    var user: SignedInUser
 
     var members: [(String, CompactJSON.Value)] {
-        [("id", .integer(user.id ?? 0)), ("username", .string(user.username)), ("email", .string(user.email)),
+        [("id", .integer(user.id)), ("username", .string(user.username)), ("email", .string(user.email)),
          ("email_active", .bool(user.emailActive))]
     }
 }
