@@ -112,6 +112,16 @@ wrk_summary() {
        END { printf "%d %s %s %d %d\n", rps, p50, p99, non2xx, sockets }' "$1"
 }
 
+# Runs `wrk -t2 -c64` with the arguments given for BENCH_SECONDS (15) after a 3 s warm-up; prints wrk_summary's line.
+wrk_measure() {
+  local report
+  report=$(mktemp)
+  wrk -t2 -c64 -d3s "$@" >/dev/null
+  wrk -t2 -c64 -d"${BENCH_SECONDS:-15}s" --latency "$@" > "$report"
+  wrk_summary "$report"
+  rm -f "$report"
+}
+
 # The messages postfix's smtp-sink has accepted so far, from its `-c` counter written to file $1.
 sink_count() {
   { tr '\r' '\n' < "$1" | grep -o "mesg=[0-9]*" | tail -1 | cut -d= -f2; } 2>/dev/null | grep . || echo 0
