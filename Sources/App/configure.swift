@@ -29,7 +29,6 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.middleware.use(MetricsMiddleware())
     app.middleware.use(APIErrorMiddleware())
     app.directory.publicDirectory = settings.publicDirectory
-    app.middleware.use(FileMiddleware(publicDirectory: settings.publicDirectory))
 
     try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
     app.migrations.add(CreateUser())

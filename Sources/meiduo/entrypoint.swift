@@ -1,5 +1,7 @@
 import App
 import Logging
+import NIOCore
+import NIOPosix
 import Vapor
 
 @main
@@ -11,6 +13,8 @@ enum Entrypoint {
             try LoggingSystem.bootstrap(from: &environment)
         }
         let app = try await Application.make(environment)
+        let takeover = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+        app.logger.debug("NIO event loops as the concurrency executor: \(takeover)")
         if levelLowered { app.logger.warning("\(LogLevelCeiling.warning)") }
         do {
             try await configure(app)
