@@ -49,7 +49,7 @@ public struct JobQueue: Sendable {
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
         let created = nowMilliseconds
         let runAt = created + Int64(delaySeconds * 1000)
-        let row = try await database.raw("""
+        let insert: SQLQueryString = """
             INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, unique_key, created_at)
             VALUES (\(bind: configuration.queue), \(bind: J.kind), \(bind: json), 'available', 0,
                     \(bind: configuration.maxAttempts), \(bind: runAt), \(bind: uniqueKey), \(bind: created))
@@ -57,10 +57,13 @@ public struct JobQueue: Sendable {
             DO UPDATE SET kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
                           max_attempts = excluded.max_attempts
             RETURNING id
-            """).first()
-        if database.dialect.name == "postgresql" {
-            try await database.raw("SELECT pg_notify(\(bind: Self.notificationChannel), \(bind: configuration.queue))").run()
-        }
+            """
+        // On PostgreSQL the NOTIFY that wakes the workers of every process rides in the same statement: one round
+        // trip, and it is delivered when the enclosing transaction commits.
+        let statement: SQLQueryString = database.dialect.name == "postgresql"
+            ? "WITH job AS (\(insert)) SELECT id, pg_notify(\(bind: Self.notificationChannel), \(bind: configuration.queue)) FROM job"
+            : insert
+        let row = try await database.raw(statement).first()
         return try row!.decode(column: "id", as: Int64.self)
     }
 

@@ -1,3 +1,4 @@
+import Fluent
 import Foundation
 import Testing
 import VaporTesting
@@ -84,6 +85,25 @@ struct AccountTests {
             #expect(try await client.send(.GET, "/user/", token: expiredToken).status == .unauthorized)
             let forged = account.token.dropLast(4) + "AAAA"
             #expect(try await client.send(.GET, "/user/", token: String(forged)).status == .unauthorized)
+        }
+    }
+
+    /// The session check does not read the account; each signed-in handler finds it gone and answers as simplejwt.
+    @Test func aSessionOfADeletedAccountIsRefusedEverywhere() async throws {
+        try await withMeiduo { app in
+            let client = Client(app: app)
+            let account = try await client.register()
+            try await User.query(on: app.db).filter(\.$id == account.id).delete()
+            let gone = #"{"detail":"找不到该用户。","code":"user_not_found"}"#
+            let profile = try await client.send(.GET, "/user/", token: account.token)
+            #expect(profile.status == .unauthorized)
+            #expect(profile.body.string == gone)
+            let change = try await client.send(.PUT, "/email/", json: #"{"email":"new@example.com"}"#, token: account.token)
+            #expect(change.status == .unauthorized)
+            #expect(change.body.string == gone)
+            #expect(change.headers.first(name: .wwwAuthenticate) == #"JWT realm="api""#)
+            let queued = try await app.jobQueue.countsByState().values.reduce(0, +)
+            #expect(queued == 0)
         }
     }
 

@@ -2,7 +2,7 @@ import JWT
 import Vapor
 
 /// The JWT a signed-in client sends: `{user_id, username, exp}`, HS256 over `SECRET_KEY`.
-struct SessionToken: JWTPayload {
+struct SessionToken: JWTPayload, Authenticatable {
     var userID: Int64
     var username: String
     var exp: ExpirationClaim

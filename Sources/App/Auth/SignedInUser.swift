@@ -4,7 +4,7 @@ import Vapor
 
 /// The account a session token names, as the handlers need it — never the password hash, so nothing can save it
 /// back over the account.
-struct SignedInUser: Authenticatable, Decodable {
+struct SignedInUser: Decodable {
     var id: Int64
     var username: String
     var email: String
@@ -15,8 +15,7 @@ struct SignedInUser: Authenticatable, Decodable {
         case emailActive = "email_active"
     }
 
-    /// One SQLKit read: on every signed-in request a Fluent model query spent more on reflecting the model than
-    /// the database spent answering.
+    /// One SQLKit read: a Fluent model query spent more on reflecting the model than the database spent answering.
     static func find(_ id: Int64, on database: any Database) async throws -> SignedInUser? {
         try await (database as! any SQLDatabase).select()
             .columns("id", "username", "email", "email_active").from(User.schema)

@@ -49,7 +49,11 @@ struct AccountController: RouteCollection {
     }
 
     func profile(request: Request) async throws -> ProfileResponse {
-        ProfileResponse(user: try request.auth.require(SignedInUser.self))
+        let session = try request.auth.require(SessionToken.self)
+        guard let user = try await SignedInUser.find(session.userID, on: request.db) else {
+            throw SessionAuthenticator.userNotFound
+        }
+        return ProfileResponse(user: user)
     }
 
     static func sessionToken(for user: User, request: Request) async throws -> String {
