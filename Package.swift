@@ -78,6 +78,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .executableTarget(name: "TokenBench", dependencies: ["SignedToken"]),
         .executableTarget(name: "JobQueueBench", dependencies: [
             "JobQueue",
             .product(name: "PostgresKit", package: "postgres-kit"),

@@ -14,7 +14,7 @@ public struct TimedJSONWebSignatureSerializer: Sendable {
 
     public let algorithm: Algorithm
     public let expiresIn: Int64
-    private let key: SymmetricKey
+    private let mac: KeyedMAC
     private let now: @Sendable () -> Int64
 
     /// - Parameter now: seconds since the Unix epoch; injectable so tests can move time.
@@ -24,7 +24,7 @@ public struct TimedJSONWebSignatureSerializer: Sendable {
         algorithm: Algorithm = .hs512,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
-        self.key = SymmetricKey(data: Array(secretKey.utf8))
+        self.mac = KeyedMAC(algorithm, key: SymmetricKey(data: Array(secretKey.utf8)))
         self.expiresIn = expiresIn
         self.algorithm = algorithm
         self.now = now
@@ -48,27 +48,27 @@ public struct TimedJSONWebSignatureSerializer: Sendable {
     public func loads<Payload: TokenPayload>(_ token: String, as type: Payload.Type = Payload.self) throws(TokenError) -> Payload {
         guard !token.isEmpty else { throw .empty }
         guard token.utf8.count <= Self.maximumTokenLength else { throw .tooLong(length: token.utf8.count) }
-        guard let lastDot = token.lastIndex(of: ".") else { throw .malformed("no signature part") }
+        guard let lastDot = token.utf8.lastIndex(of: UInt8(ascii: ".")) else { throw .malformed("no signature part") }
         let signingInput = token[..<lastDot]
-        guard let signatureBytes = Base64URL.decode(token[token.index(after: lastDot)...]) else {
+        guard let signatureBytes = Base64URL.decode(token[token.utf8.index(after: lastDot)...]) else {
             throw .badSignature
         }
-        guard isValid(signature: signatureBytes, for: Array(signingInput.utf8)) else { throw .badSignature }
+        guard mac.isValid(signatureBytes, for: signingInput.utf8) else { throw .badSignature }
 
-        guard let firstDot = signingInput.firstIndex(of: ".") else { throw .malformed("no payload part") }
+        guard let firstDot = signingInput.utf8.firstIndex(of: UInt8(ascii: ".")) else { throw .malformed("no payload part") }
         guard let headerJSON = Base64URL.decode(signingInput[..<firstDot]) else { throw .malformed("header is not base64url") }
-        guard let payloadJSON = Base64URL.decode(signingInput[signingInput.index(after: firstDot)...]) else {
+        guard let payloadJSON = Base64URL.decode(signingInput[signingInput.utf8.index(after: firstDot)...]) else {
             throw .malformed("payload is not base64url")
         }
         let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: Data(headerJSON)) } catch {
+        do { header = try Self.decoder.decode(Header.self, from: Data(headerJSON)) } catch {
             throw .malformed("header is not a JSON object with a string alg and an integer exp")
         }
         guard header.alg == algorithm.rawValue else { throw .algorithmMismatch(expected: algorithm.rawValue) }
         guard let expiry = header.exp else { throw .missingExpiry }
         guard expiry >= 0 else { throw .invalidExpiry }
         guard expiry >= now() else { throw .expired }
-        do { return try JSONDecoder().decode(Payload.self, from: Data(payloadJSON)) } catch {
+        do { return try Self.decoder.decode(Payload.self, from: Data(payloadJSON)) } catch {
             throw .badPayload(String(describing: Payload.self))
         }
     }
@@ -78,19 +78,48 @@ public struct TimedJSONWebSignatureSerializer: Sendable {
         var exp: Int64?
     }
 
+    private static let decoder = JSONDecoder()
+
     func signature(for input: [UInt8]) -> [UInt8] {
+        mac.code(for: input)
+    }
+}
+
+/// HMAC keyed once: the key's inner and outer blocks are hashed at start, and each token works on a copy.
+private enum KeyedMAC: Sendable {
+    case sha256(HMAC<SHA256>)
+    case sha384(HMAC<SHA384>)
+    case sha512(HMAC<SHA512>)
+
+    init(_ algorithm: TimedJSONWebSignatureSerializer.Algorithm, key: SymmetricKey) {
         switch algorithm {
-        case .hs256: Array(HMAC<SHA256>.authenticationCode(for: input, using: key))
-        case .hs384: Array(HMAC<SHA384>.authenticationCode(for: input, using: key))
-        case .hs512: Array(HMAC<SHA512>.authenticationCode(for: input, using: key))
+        case .hs256: self = .sha256(HMAC(key: key))
+        case .hs384: self = .sha384(HMAC(key: key))
+        case .hs512: self = .sha512(HMAC(key: key))
         }
     }
 
-    private func isValid(signature: [UInt8], for input: [UInt8]) -> Bool {
-        switch algorithm {
-        case .hs256: HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: input, using: key)
-        case .hs384: HMAC<SHA384>.isValidAuthenticationCode(signature, authenticating: input, using: key)
-        case .hs512: HMAC<SHA512>.isValidAuthenticationCode(signature, authenticating: input, using: key)
+    func code(for input: some DataProtocol) -> [UInt8] {
+        switch self {
+        case .sha256(let keyed): Array(Self.code(keyed, input))
+        case .sha384(let keyed): Array(Self.code(keyed, input))
+        case .sha512(let keyed): Array(Self.code(keyed, input))
         }
+    }
+
+    /// Compares in constant time (swift-crypto's MAC equality).
+    func isValid(_ signature: [UInt8], for input: some Collection<UInt8>) -> Bool {
+        let bytes = Array(input)
+        return switch self {
+        case .sha256(let keyed): Self.code(keyed, bytes) == signature
+        case .sha384(let keyed): Self.code(keyed, bytes) == signature
+        case .sha512(let keyed): Self.code(keyed, bytes) == signature
+        }
+    }
+
+    private static func code<H>(_ keyed: HMAC<H>, _ input: some DataProtocol) -> HashedAuthenticationCode<H> {
+        var mac = keyed
+        mac.update(data: input)
+        return mac.finalize()
     }
 }

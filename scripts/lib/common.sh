@@ -122,9 +122,10 @@ wrk_measure() {
   rm -f "$report"
 }
 
-# The messages postfix's smtp-sink has accepted so far, from its `-c` counter written to file $1.
+# The messages postfix's smtp-sink has accepted so far, from its `-c` counter written to file $1 (only its end is
+# read: the benchmarks poll this while measuring, on the same cores).
 sink_count() {
-  { tr '\r' '\n' < "$1" | grep -o "mesg=[0-9]*" | tail -1 | cut -d= -f2; } 2>/dev/null | grep . || echo 0
+  { tail -c 200 "$1" | tr '\r' '\n' | grep -o "mesg=[0-9]*" | tail -1 | cut -d= -f2; } 2>/dev/null | grep . || echo 0
 }
 
 # Has wrk send each user in token file $2 one PUT /email/ to API $1 (bench/email_once.lua), then waits until
@@ -144,7 +145,7 @@ email_changes_to_sink() {
     if [ "$count" -ne "$last_count" ]; then last_count=$count last_change=$now; fi
     [ "$count" -ge $((before + users)) ] && break
     awk -v a="$last_change" -v b="$now" 'BEGIN { exit !(b - a > 10) }' && break
-    sleep 0.05
+    sleep 0.1
   done
   kill -INT "$wrk_pid" 2>/dev/null || true
   wait "$wrk_pid" 2>/dev/null || true
