@@ -26,7 +26,9 @@ enum AccountAddress {
     /// queued less than `resendInterval` seconds before `now`. Run inside a write transaction.
     static func replace(userID: Int64, with email: String, at now: Date, resendInterval: Int64,
                         on database: any SQLDatabase) async throws -> Replacement {
-        let cutoff = now.addingTimeInterval(-Double(resendInterval))
+        // An interval of 0 turns the throttle off, also against a racing change that stamped the row a moment
+        // after this one read the clock.
+        let cutoff = resendInterval > 0 ? now.addingTimeInterval(-Double(resendInterval)) : .distantFuture
         let previous: Previous?
         if database.dialect.name == "postgresql" {
             // One statement: the sub-select locks the row and hands the old values to RETURNING.
