@@ -1,4 +1,3 @@
-import Fluent
 import Foundation
 import SQLKit
 
@@ -29,29 +28,28 @@ enum AccountAddress {
         // An interval of 0 turns the throttle off, also against a racing change that stamped the row a moment
         // after this one read the clock.
         let cutoff = resendInterval > 0 ? now.addingTimeInterval(-Double(resendInterval)) : .distantFuture
+        let assignments: SQLQueryString = """
+            email = \(bind: email), email_active = false, verification_queued_at = \(bind: now), updated_at = \(bind: now)
+            """
         let previous: Previous?
         if database.dialect.name == "postgresql" {
             // One statement: the sub-select locks the row and hands the old values to RETURNING.
             previous = try await database.raw("""
-                UPDATE users SET email = \(bind: email), email_active = false,
-                                 verification_queued_at = \(bind: now), updated_at = \(bind: now)
+                UPDATE users SET \(assignments)
                 FROM (SELECT id, email, email_active FROM users WHERE id = \(bind: userID) FOR UPDATE) AS old
                 WHERE users.id = old.id
                   AND (users.verification_queued_at IS NULL OR users.verification_queued_at <= \(bind: cutoff))
                 RETURNING old.email, old.email_active
                 """).first(decoding: Previous.self)
         } else {
-            // SQLite's RETURNING sees only the new row; the write lock the transaction holds keeps read and write together.
+            // SQLite's RETURNING sees only the new row; the write lock the transaction holds keeps the read and
+            // the write together.
             previous = try await database.raw("""
                 SELECT email, email_active FROM users WHERE id = \(bind: userID)
                   AND (verification_queued_at IS NULL OR verification_queued_at <= \(bind: cutoff))
                 """).first(decoding: Previous.self)
             if previous != nil {
-                try await database.raw("""
-                    UPDATE users SET email = \(bind: email), email_active = false,
-                                     verification_queued_at = \(bind: now), updated_at = \(bind: now)
-                    WHERE id = \(bind: userID)
-                    """).run()
+                try await database.raw("UPDATE users SET \(assignments) WHERE id = \(bind: userID)").run()
             }
         }
         if let previous { return .replaced(previous) }
@@ -69,7 +67,8 @@ enum AccountAddress {
 
     /// Marks the address active when the user still has it. Conditional on the address, so a token for an address
     /// the user has since replaced activates nothing; a repeated click only reads, so it takes no write lock.
-    static func activate(userID: Int64, email: String, at now: Date, on database: any SQLDatabase) async throws -> Activation {
+    static func activate(userID: Int64, email: String, at now: Date,
+                         on database: any SQLDatabase) async throws -> Activation {
         let current = {
             try await database.raw("SELECT email_active FROM users WHERE id = \(bind: userID) AND email = \(bind: email)")
                 .first(decodingColumn: "email_active", as: Bool.self)
