@@ -47,6 +47,7 @@ let package = Package(
             name: "Mail",
             dependencies: [
                 "SMTPClient",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

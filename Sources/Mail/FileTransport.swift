@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 /// Writes each message as an `.eml` file named after its Message-ID: written to a temporary file, then renamed
 /// into place, so a reader never sees half a message and a redelivered message replaces its first copy.
@@ -9,8 +10,14 @@ public struct FileTransport: MailTransport {
         self.directory = directory
     }
 
+    /// The file calls block, so they run on NIO's blocking pool rather than on the caller's thread, which may be
+    /// an event loop serving requests.
     public func send(envelope: Envelope, raw: [UInt8]) async throws {
-        let name = Self.fileName(forMessageID: envelope.messageID)
+        try await NIOThreadPool.singleton.runIfActive { try write(raw, messageID: envelope.messageID) }
+    }
+
+    private func write(_ raw: [UInt8], messageID: String) throws {
+        let name = Self.fileName(forMessageID: messageID)
         let final = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(".\(name).\(UUID().uuidString).tmp")
         do {
