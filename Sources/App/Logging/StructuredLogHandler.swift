@@ -29,12 +29,12 @@ public struct StructuredLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let explicit { merged.merge(explicit) { $1 } }
-        let fields = [("time", Self.timestamp(Date())), ("level", level.rawValue), ("logger", label), ("msg", message.description)]
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        let fields = [("time", Self.timestamp(Date())), ("level", event.level.rawValue), ("logger", label),
+                      ("msg", event.message.description)]
             + merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) }
         switch format {
         case .json: write(CompactJSON.value(.object(fields.map { ($0.0, .string($0.1)) })) + "\n")

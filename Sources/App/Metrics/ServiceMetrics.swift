@@ -10,46 +10,66 @@ final class ServiceMetrics: Sendable {
                                                      .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)]
 
     func request(route: String, method: String, status: UInt, duration: Duration) {
-        registry.makeCounter(name: "meiduo_http_requests_total", labels: [("route", route), ("method", method), ("status", "\(status)")],
-                             help: "HTTP requests by route, method and status").increment()
-        registry.makeDurationHistogram(name: "meiduo_http_request_duration_seconds", labels: [("route", route)],
-                                       buckets: Self.latencyBuckets, help: "HTTP request latency by route").record(duration)
+        registry.makeCounter(descriptor: Metric.httpRequests, labels: [("route", route), ("method", method), ("status", "\(status)")])
+            .increment()
+        registry.makeDurationHistogram(descriptor: Metric.httpRequestDuration, labels: [("route", route)], buckets: Self.latencyBuckets)
+            .record(duration)
     }
 
     /// The verification funnel: mails queued, mails sent, addresses verified.
     func funnel(_ step: String) {
-        registry.makeCounter(name: "meiduo_verification_funnel_total", labels: [("step", step)],
-                             help: "Verification funnel: queued, sent, verified").increment()
+        registry.makeCounter(descriptor: Metric.funnel, labels: [("step", step)]).increment()
     }
 
     func job(kind: String, outcome: JobOutcome, seconds: Double) {
-        registry.makeCounter(name: "meiduo_jobs_processed_total", labels: [("kind", kind), ("outcome", outcome.rawValue)],
-                             help: "Job runs by outcome: completed, retried, dead").increment()
-        registry.makeDurationHistogram(name: "meiduo_job_duration_seconds", labels: [("kind", kind)],
-                                       buckets: Self.latencyBuckets, help: "Time to run a job").record(.milliseconds(Int64(seconds * 1000)))
+        registry.makeCounter(descriptor: Metric.jobsProcessed, labels: [("kind", kind), ("outcome", outcome.rawValue)]).increment()
+        registry.makeDurationHistogram(descriptor: Metric.jobDuration, labels: [("kind", kind)], buckets: Self.latencyBuckets)
+            .record(.milliseconds(Int64(seconds * 1000)))
     }
 
     func jobEnqueued(kind: String) {
-        registry.makeCounter(name: "meiduo_jobs_enqueued_total", labels: [("kind", kind)], help: "Jobs enqueued").increment()
+        registry.makeCounter(descriptor: Metric.jobsEnqueued, labels: [("kind", kind)]).increment()
     }
 
     func mailSend(backend: String, duration: Duration, failure: String?) {
-        registry.makeDurationHistogram(name: "meiduo_mail_send_duration_seconds", labels: [("backend", backend)],
-                                       buckets: Self.latencyBuckets, help: "Time to hand one message to the transport").record(duration)
+        registry.makeDurationHistogram(descriptor: Metric.mailSendDuration, labels: [("backend", backend)], buckets: Self.latencyBuckets)
+            .record(duration)
         if let failure {
-            registry.makeCounter(name: "meiduo_mail_send_errors_total", labels: [("backend", backend), ("class", failure)],
-                                 help: "Failed sends by class: transient or permanent").increment()
+            registry.makeCounter(descriptor: Metric.mailSendErrors, labels: [("backend", backend), ("class", failure)]).increment()
         }
     }
 
     func queueDepth(_ counts: [JobState: Int]) {
         for (state, count) in counts {
-            registry.makeGauge(name: "meiduo_jobs", labels: [("state", state.rawValue)], help: "Jobs in the queue by state").set(to: Double(count))
+            registry.makeGauge(descriptor: Metric.jobs, labels: [("state", state.rawValue)]).set(to: Double(count))
         }
     }
 
     func smtpConnections(_ open: Int) {
-        registry.makeGauge(name: "meiduo_smtp_pool_connections", help: "Open pooled SMTP sessions").set(to: Double(open))
+        registry.makeGauge(descriptor: Metric.smtpPoolConnections).set(to: Double(open))
+    }
+
+    /// The metrics' names (base name, then unit) and help texts; computed, as swift-prometheus's descriptor is not
+    /// Sendable.
+    private enum Metric {
+        static var httpRequests: MetricNameDescriptor { .init(
+            metricName: "meiduo_http_requests", unitName: "total", helpText: "HTTP requests by route, method and status") }
+        static var httpRequestDuration: MetricNameDescriptor { .init(
+            metricName: "meiduo_http_request_duration", unitName: "seconds", helpText: "HTTP request latency by route") }
+        static var funnel: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_funnel", unitName: "total", helpText: "Verification funnel: queued, sent, verified") }
+        static var jobsProcessed: MetricNameDescriptor { .init(
+            metricName: "meiduo_jobs_processed", unitName: "total", helpText: "Job runs by outcome: completed, retried, dead") }
+        static var jobDuration: MetricNameDescriptor { .init(
+            metricName: "meiduo_job_duration", unitName: "seconds", helpText: "Time to run a job") }
+        static var jobsEnqueued: MetricNameDescriptor { .init(metricName: "meiduo_jobs_enqueued", unitName: "total", helpText: "Jobs enqueued") }
+        static var mailSendDuration: MetricNameDescriptor { .init(
+            metricName: "meiduo_mail_send_duration", unitName: "seconds", helpText: "Time to hand one message to the transport") }
+        static var mailSendErrors: MetricNameDescriptor { .init(
+            metricName: "meiduo_mail_send_errors", unitName: "total", helpText: "Failed sends by class: transient or permanent") }
+        static var jobs: MetricNameDescriptor { .init(metricName: "meiduo_jobs", unitName: "", helpText: "Jobs in the queue by state") }
+        static var smtpPoolConnections: MetricNameDescriptor { .init(
+            metricName: "meiduo_smtp_pool", unitName: "connections", helpText: "Open pooled SMTP sessions") }
     }
 }
 
