@@ -152,6 +152,9 @@ email_changes_to_sink() {
   awk -v n=$((last_count - before)) -v s="$started" -v e="$last_change" 'BEGIN {printf "%.0f %d\n", n / (e - s), n}'
 }
 
+# $1 / $2 with two decimals, for the benchmarks' ratios.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+
 # Appends "NAME VALUE" to the file named by BENCH_FIGURES, when set (bench/all makes its table from them).
 figure() {
   if [ -n "${BENCH_FIGURES:-}" ]; then echo "$1 $2" >> "$BENCH_FIGURES"; fi
