@@ -18,6 +18,9 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.metrics = ServiceMetrics()
 
     app.routes.defaultMaxBodySize = "64kb"
+    // The API's bodies are a few bytes of form or JSON, and the seed takes no compressed bodies either; Vapor's
+    // default inflates them, a handler every request passes through.
+    app.http.server.configuration.requestDecompression = .disabled
     app.middleware = Middlewares()
     if !settings.corsAllowedOrigins.isEmpty {
         // First, so that preflights are answered and error responses carry the CORS headers too.

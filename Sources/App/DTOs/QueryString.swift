@@ -6,9 +6,13 @@ enum QueryString {
     static func value(of name: String, in query: String?) -> String? {
         guard let query else { return nil }
         var found: Substring?
-        for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            if decode(parts[0]) == name { found = parts.count == 2 ? parts[1] : "" }
+        // Split on bytes: `&` and `=` are ASCII, and splitting a token-long query by Characters cost more than
+        // checking the token's signature.
+        for pair in query.utf8.split(separator: UInt8(ascii: "&")) {
+            let equals = pair.firstIndex(of: UInt8(ascii: "="))
+            if decode(Substring(pair[..<(equals ?? pair.endIndex)])) == name {
+                found = equals.map { Substring(pair[pair.index(after: $0)...]) } ?? ""
+            }
         }
         return found.map(decode)
     }
