@@ -36,10 +36,11 @@ struct PostgresJobNotifications: Sendable {
     /// Returns when the connection fails or the task is cancelled.
     private func listen(on connection: PostgresConnection) async {
         do {
-            let notifications = try await connection.listen(JobQueue.notificationChannel)
-            logger.debug("listening for new jobs", metadata: ["channel": "\(JobQueue.notificationChannel)"])
-            wakeUp.signal()  // anything committed while nobody listened
-            for try await _ in notifications { wakeUp.signal() }
+            try await connection.listen(on: JobQueue.notificationChannel) { notifications in
+                logger.debug("listening for new jobs", metadata: ["channel": "\(JobQueue.notificationChannel)"])
+                wakeUp.signal()  // anything committed while nobody listened
+                for try await _ in notifications { wakeUp.signal() }
+            }
         } catch {
             if !Task.isCancelled {
                 logger.warning("job notifications interrupted; reconnecting", metadata: ["error": "\(error)"])
