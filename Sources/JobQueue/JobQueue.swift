@@ -46,25 +46,40 @@ public struct JobQueue: Sendable {
     @discardableResult
     public func enqueue<J: Job>(_ job: J.Type, _ payload: J.Payload, on database: any SQLDatabase,
                                 uniqueKey: String? = nil, delaySeconds: Double = 0) async throws -> Int64 {
+        let insert = try insertion(job, payload, uniqueKey: uniqueKey, delaySeconds: delaySeconds)
+        // On PostgreSQL the NOTIFY that wakes the workers of every process rides in the same statement: one round
+        // trip, and it is delivered when the enclosing transaction commits.
+        let statement: SQLQueryString = database.dialect.name == "postgresql"
+            ? "WITH job AS (\(insert)) SELECT id, \(notification) FROM job"
+            : insert
+        let row = try await database.raw(statement).first()
+        return try row!.decode(column: "id", as: Int64.self)
+    }
+
+    /// The INSERT behind `enqueue`, returning the job's `id`, for a caller that writes its own rows and its jobs
+    /// in one statement (PostgreSQL's data-modifying `WITH`): with `forEachRowOf`, one job per row of that WITH
+    /// query — none when it is empty. Such a caller selects `notification` too, to wake other processes' workers.
+    public func insertion<J: Job>(_ job: J.Type, _ payload: J.Payload, uniqueKey: String? = nil, delaySeconds: Double = 0,
+                                  forEachRowOf source: String? = nil) throws -> SQLQueryString {
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
         let created = nowMilliseconds
         let runAt = created + Int64(delaySeconds * 1000)
-        let insert: SQLQueryString = """
+        let from: SQLQueryString = source.map { " FROM \(ident: $0)" } ?? ""
+        // `WHERE true`: SQLite needs a WHERE to tell an INSERT … SELECT's upsert clause from a join.
+        return """
             INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, unique_key, created_at)
-            VALUES (\(bind: configuration.queue), \(bind: J.kind), \(bind: json), 'available', 0,
-                    \(bind: configuration.maxAttempts), \(bind: runAt), \(bind: uniqueKey), \(bind: created))
+            SELECT \(bind: configuration.queue), \(bind: J.kind), \(bind: json), 'available', 0,
+                   \(bind: configuration.maxAttempts), \(bind: runAt), \(bind: uniqueKey), \(bind: created)\(from) WHERE true
             ON CONFLICT (unique_key) WHERE state = 'available' AND unique_key IS NOT NULL
             DO UPDATE SET kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
                           max_attempts = excluded.max_attempts
             RETURNING id
             """
-        // On PostgreSQL the NOTIFY that wakes the workers of every process rides in the same statement: one round
-        // trip, and it is delivered when the enclosing transaction commits.
-        let statement: SQLQueryString = database.dialect.name == "postgresql"
-            ? "WITH job AS (\(insert)) SELECT id, pg_notify(\(bind: Self.notificationChannel), \(bind: configuration.queue)) FROM job"
-            : insert
-        let row = try await database.raw(statement).first()
-        return try row!.decode(column: "id", as: Int64.self)
+    }
+
+    /// PostgreSQL: the expression that NOTIFYs `notificationChannel` for this queue when the transaction commits.
+    public var notification: SQLQueryString {
+        "pg_notify(\(bind: Self.notificationChannel), \(bind: configuration.queue))"
     }
 
     // MARK: Working

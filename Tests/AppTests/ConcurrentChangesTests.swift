@@ -1,5 +1,6 @@
 import Foundation
 import JobQueue
+import SQLKit
 import Testing
 import TestSupport
 import VaporTesting
@@ -23,15 +24,7 @@ struct ConcurrentChangesTests {
             var accounts: [Client.Account] = []
             for _ in 0..<24 { accounts.append(try await client.register()) }
             for round in 0..<3 {
-                let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
-                    for account in accounts {
-                        group.addTask {
-                            let body = #"{"email":"\#(account.username).\#(round)@example.com"}"#
-                            return try await client.send(.PUT, "/email/", json: body, token: account.token).status.code
-                        }
-                    }
-                    return try await group.reduce(into: [UInt: Int]()) { $0[$1, default: 0] += 1 }
-                }
+                let statuses = try await Self.send(accounts.map { ($0, "\($0.username).\(round)@example.com") }, client: client)
                 #expect(statuses == [200: accounts.count], "round \(round)")
             }
             #expect(try await app.jobQueue.countsByState()[.available] == accounts.count, "one queued mail per user, to the latest address")
@@ -47,18 +40,54 @@ struct ConcurrentChangesTests {
             let client = Client(app: app)
             let account = try await client.register()
             for round in 0..<4 {
-                let statuses = try await withThrowingTaskGroup(of: UInt.self) { group in
-                    for change in 0..<16 {
-                        group.addTask {
-                            let body = #"{"email":"racer.\#(round).\#(change)@example.com"}"#
-                            return try await client.send(.PUT, "/email/", json: body, token: account.token).status.code
-                        }
-                    }
-                    return try await group.reduce(into: [UInt: Int]()) { $0[$1, default: 0] += 1 }
-                }
+                let statuses = try await Self.send((0..<16).map { (account, "racer.\(round).\($0)@example.com") }, client: client)
                 #expect(statuses == [200: 16], "round \(round)")
             }
             #expect(try await app.jobQueue.countsByState()[.available] == 1, "the changes coalesce into one mail")
+        }
+    }
+
+    /// Within the resend interval, of racing changes exactly one goes through; the others are throttled.
+    @Test func ofRacingChangesWithinTheIntervalExactlyOneGoesThrough() async throws {
+        try await withMeiduo({ $0.verifyEmailResendInterval = 60 }) { app async throws in
+            let client = Client(app: app)
+            let account = try await client.register()
+            let statuses = try await Self.send((0..<16).map { (account, "once.\($0)@example.com") }, client: client)
+            #expect(statuses == [200: 1, 429: 15])
+            let queued = try await app.jobQueue.list(state: .available, limit: 10)
+            #expect(queued.map(\.kind) == [SendVerifyEmailJob.kind])
+            let address = try await client.profile(account).email
+            #expect(queued.first?.payload.contains(address) == true, "the mail goes to the address that was stored")
+        }
+    }
+
+    /// Racing changes away from a verified address: the first replaces it and queues the notice to it; the rest
+    /// replace unverified addresses and queue none.
+    @Test func racingChangesAwayFromAVerifiedAddressQueueOneNotice() async throws {
+        try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
+            let client = Client(app: app)
+            let account = try await client.register()
+            try await (app.db as! any SQLDatabase).raw("""
+                UPDATE users SET email = 'verified@example.com', email_active = true WHERE id = \(bind: account.id)
+                """).run()
+            let statuses = try await Self.send((0..<16).map { (account, "away.\($0)@example.com") }, client: client)
+            #expect(statuses == [200: 16])
+            let notices = try await app.jobQueue.list(state: .available, limit: 20).filter { $0.kind == SendEmailChangedNoticeJob.kind }
+            #expect(notices.count == 1)
+            let notice = try JSONDecoder().decode(SendEmailChangedNoticeJob.Payload.self, from: Data(try #require(notices.first).payload.utf8))
+            #expect(notice.oldEmail == "verified@example.com")
+        }
+    }
+
+    /// Sends all the changes (`PUT /email/`) at once; counts the answers by status.
+    private static func send(_ changes: [(Client.Account, String)], client: Client) async throws -> [UInt: Int] {
+        try await withThrowingTaskGroup(of: UInt.self) { group in
+            for (account, address) in changes {
+                group.addTask {
+                    try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status.code
+                }
+            }
+            return try await group.reduce(into: [UInt: Int]()) { $0[$1, default: 0] += 1 }
         }
     }
 }

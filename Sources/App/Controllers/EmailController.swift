@@ -15,31 +15,21 @@ struct EmailController: RouteCollection {
         routes.get("emails", "verification", use: verify)
     }
 
-    /// Stores the address as unverified and queues the verification mail, in one transaction: both happen or
-    /// neither does. When a verified address is replaced by another, a notice to the old one is queued with them.
+    /// Stores the address as unverified and queues the verification mail, both or neither; when a verified
+    /// address is replaced by another, a notice to the old one is queued with them (`AddressChange`).
     /// A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
     func change(request: Request) async throws -> EmailChangeResponse {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let userID = try request.auth.require(SessionToken.self).userID
         let app = request.application
-        let noticeQueued = try await request.db.writeTransaction { transaction in
-            let database = transaction as! any SQLDatabase
-            let previous: AccountAddress.Previous
-            switch try await AccountAddress.replace(userID: userID, with: input.email, at: app.now(),
-                                                    resendInterval: app.settings.verifyEmailResendInterval, on: database) {
-            case .replaced(let before): previous = before
-            case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
-            case .noSuchUser: throw SessionAuthenticator.userNotFound
-            }
-            let replacedVerified = previous.emailActive && previous.email.lowercased() != input.email.lowercased()
-                ? previous.email : nil
-            try await app.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: userID, email: input.email),
-                                           on: database, uniqueKey: "verify-email:\(userID)")
-            if let replacedVerified {
-                try await app.jobQueue.enqueue(SendEmailChangedNoticeJob.self,
-                                               .init(userID: userID, oldEmail: replacedVerified, newEmail: input.email), on: database)
-            }
-            return replacedVerified != nil
+        let change = AddressChange(userID: userID, email: input.email, now: app.now(),
+                                   resendInterval: app.settings.verifyEmailResendInterval, jobs: app.jobQueue)
+        let noticeQueued: Bool
+        switch try await change.apply(on: request.db) {
+        case .changed(let notice): noticeQueued = notice
+        case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
+        case .noSuchUser: throw SessionAuthenticator.userNotFound
+        case .contended: throw APIError.detail("该账户正被其他请求同时修改，请稍后重试。", status: .conflict)
         }
         app.jobQueue.wakeUp.signal()
         app.metrics.jobEnqueued(kind: SendVerifyEmailJob.kind)
