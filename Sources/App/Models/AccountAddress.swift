@@ -1,4 +1,5 @@
 import Foundation
+import PostgresKit
 import SQLKit
 
 /// The statements behind `PUT /email/` and `GET /emails/verification/`, in plain SQL: on these hot paths a Fluent
@@ -19,8 +20,22 @@ enum AccountAddress {
     }
 
     static func current(userID: Int64, on database: any SQLDatabase) async throws -> Current? {
-        try await database.raw("SELECT email, email_active, verification_queued_at FROM users WHERE id = \(bind: userID)")
-            .first(decoding: Current.self)
+        try await database.run(CurrentAddress(userID: userID)).first
+    }
+
+    private struct CurrentAddress: HotStatement {
+        static let sql = "SELECT email, email_active, verification_queued_at FROM users WHERE id = $1"
+        let userID: Int64
+        var values: [any PostgresEncodable & Encodable & Sendable] { [userID] }
+
+        func decodeRow(_ row: PostgresRow) throws -> Current {
+            let (email, emailActive, queuedAt) = try row.decode((String, Bool, Date?).self)
+            return Current(email: email, emailActive: emailActive, verificationQueuedAt: queuedAt)
+        }
+
+        func decodeRow(_ row: any SQLRow) throws -> Current {
+            try row.decode(model: Current.self)
+        }
     }
 
     /// The UPDATE that stores `email` unverified and stamps the time its verification mail is queued, returning
@@ -43,10 +58,7 @@ enum AccountAddress {
     /// the user has since replaced activates nothing; a repeated click only reads, so it takes no write lock.
     static func activate(userID: Int64, email: String, at now: Date,
                          on database: any SQLDatabase) async throws -> Activation {
-        let current = {
-            try await database.raw("SELECT email_active FROM users WHERE id = \(bind: userID) AND email = \(bind: email)")
-                .first(decodingColumn: "email_active", as: Bool.self)
-        }
+        let current = { try await database.run(ActiveFlag(userID: userID, email: email)).first }
         guard let active = try await current() else { return .addressReplaced }
         if active { return .alreadyActive }
         try await database.raw("""
@@ -55,5 +67,21 @@ enum AccountAddress {
             """).run()
         // Read again: between the first read and the update another request may have replaced the address.
         return try await current() == true ? .activated : .addressReplaced
+    }
+
+    /// Whether the account's address, if it is still `email`, is verified.
+    private struct ActiveFlag: HotStatement {
+        static let sql = "SELECT email_active FROM users WHERE id = $1 AND email = $2"
+        let userID: Int64
+        let email: String
+        var values: [any PostgresEncodable & Encodable & Sendable] { [userID, email] }
+
+        func decodeRow(_ row: PostgresRow) throws -> Bool {
+            try row.decode(Bool.self)
+        }
+
+        func decodeRow(_ row: any SQLRow) throws -> Bool {
+            try row.decode(column: "email_active", as: Bool.self)
+        }
     }
 }

@@ -1,14 +1,16 @@
+import Fluent
 import Foundation
 import JobQueue
+import SQLKit
 import Testing
 import TestSupport
 
 @testable import App
 
-/// Workers in other processes learn of new jobs from PostgreSQL's NOTIFY, sent with the change's commit. Only on
-/// PostgreSQL: `scripts/test` runs this suite in its PostgreSQL pass.
+/// What only PostgreSQL does: `scripts/test` runs this suite in its PostgreSQL pass.
 @Suite(.enabled(if: ScratchPostgres.serverURL != nil, "needs a PostgreSQL server: TEST_DATABASE_URL"))
-struct PostgresJobNotificationTests {
+struct OnPostgresTests {
+    /// Workers in other processes learn of new jobs from PostgreSQL's NOTIFY, sent with the change's commit.
     @Test func aCommittedChangeWakesListenersAndARefusedOneDoesNot() async throws {
         try await withMeiduo { app in
             guard case .postgres(let url) = app.settings.databaseURL else {
@@ -40,5 +42,17 @@ struct PostgresJobNotificationTests {
         let started = ContinuousClock.now
         await signal.wait(seconds: seconds)
         return started.duration(to: .now) < .seconds(seconds)
+    }
+
+    /// The hot reads run as prepared statements: after one, its connection holds it.
+    @Test func hotStatementsArePreparedOnTheirConnection() async throws {
+        try await withMeiduo { app in
+            let prepared = try await app.db.withConnection { connection in
+                let sql = connection as! any SQLDatabase
+                _ = try await AccountAddress.current(userID: 1, on: sql)
+                return try await sql.raw("SELECT statement FROM pg_prepared_statements").all(decodingColumn: "statement", as: String.self)
+            }
+            #expect(prepared == ["SELECT email, email_active, verification_queued_at FROM users WHERE id = $1"])
+        }
     }
 }
