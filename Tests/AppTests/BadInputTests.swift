@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Testing
 import VaporTesting
@@ -13,6 +14,19 @@ struct BadInputTests {
                 body: ByteBuffer(string: #"{"username":""# + String(repeating: "a", count: 70_000) + #""}"#))
             #expect(response.status == .payloadTooLarge)
             #expect(response.body.string == #"{"detail":"请求体过大。"}"#)
+        }
+    }
+
+    /// Compressed bodies are not inflated, as the seed's Django does not: a gzip body is a JSON parse error.
+    @Test func aGzipBodyIsNotInflatedOverARealSocket() async throws {
+        try await withMeiduo { app in
+            // gzip of {"username":"gzipped_user","password":"password123"}
+            let gzip = "H4sIAAAAAAACA6tWKi1OLcpLzE1VslJKr8osKEhNiQcJKekoFSQWF5fnF6UAZWBMQyNjpVoAiWFb5TQAAAA="
+            let response = try await app.testing(method: .running(hostname: "127.0.0.1", port: 0)).sendRequest(
+                .POST, "/users/", headers: ["Content-Type": "application/json", "Content-Encoding": "gzip"],
+                body: ByteBuffer(bytes: try #require(Data(base64Encoded: gzip))))
+            #expect(response.status == .badRequest)
+            #expect(response.body.string.contains("JSON parse error"))
         }
     }
 
