@@ -8,7 +8,7 @@ import TestSupport
 @testable import App
 
 /// What only PostgreSQL does: `scripts/test` runs this suite in its PostgreSQL pass.
-@Suite(.enabled(if: ScratchPostgres.serverURL != nil, "needs a PostgreSQL server: TEST_DATABASE_URL"))
+@Suite(.enabled(if: ScratchPostgres.serverURL != nil, Comment(rawValue: ScratchPostgres.unavailable)))
 struct OnPostgresTests {
     /// Workers in other processes learn of new jobs from PostgreSQL's NOTIFY, sent with the change's commit.
     @Test func aCommittedChangeWakesListenersAndARefusedOneDoesNot() async throws {

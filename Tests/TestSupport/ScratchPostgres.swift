@@ -9,6 +9,9 @@ public enum ScratchPostgres {
         $0.hasPrefix("postgres") ? $0 : nil
     }
 
+    /// Why a PostgreSQL-only test is skipped; `scripts/test` lets exactly these skips pass in its SQLite pass.
+    public static let unavailable = "needs a PostgreSQL server: TEST_DATABASE_URL"
+
     /// Creates an empty database and returns its URL.
     public static func create() async throws -> String {
         let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()

@@ -12,7 +12,7 @@ import SQLKit
 /// it reads and decides again. SQLite's WITH cannot insert: there the read and the writes run in a transaction
 /// holding the write lock, so nothing changes in between.
 struct AddressChange {
-    enum Outcome: Equatable {
+    enum Outcome {
         case changed(noticeQueued: Bool)
         case throttled(retryAfter: Int)
         case noSuchUser
