@@ -1,10 +1,10 @@
 import PostgresKit
 import SQLKit
 
-/// A statement on a hot path, written once with numbered parameters (`$1`, `$2`, …; no other `$`). On PostgreSQL it runs as a
-/// prepared statement, parsed and planned once per connection, where SQLKit's statements are parsed and planned on
-/// every call: `GET /emails/verification/` on PostgreSQL went from 8.2k to 10.3k req/s. Elsewhere it runs through
-/// SQLKit, as SQLite's `?1`, `?2`, … (SQLite numbers parameters the same way).
+/// A statement on a hot path, written once with numbered parameters (`$1`, `$2`, …; no other `$`). On PostgreSQL
+/// it runs as a prepared statement, parsed and planned once per connection, where SQLKit's statements are parsed
+/// and planned on every call: `GET /emails/verification/` on PostgreSQL went from 8.2k to 10.3k req/s. Elsewhere it
+/// runs through SQLKit, as SQLite's `?1`, `?2`, … (SQLite numbers parameters the same way).
 protocol HotStatement: PostgresPreparedStatement where Row: Sendable {
     /// The parameters' values, in order: `values[0]` is `$1`.
     var values: [any PostgresEncodable & Encodable & Sendable] { get }
