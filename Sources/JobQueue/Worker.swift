@@ -6,8 +6,9 @@ import NIOConcurrencyHelpers
 /// `prefetch` claimed jobs in hand beyond the running ones, so a freed slot starts its next job at once; it claims
 /// in one statement once half of those are gone (so a busy worker claims many jobs per statement), and when
 /// nothing is due it sleeps until the poll interval passes or the queue's wake-up signal fires. Finished jobs are
-/// marked completed in batches, one statement for all that finished within `completionBatchSeconds` (a crash in that window only means the job
-/// runs again, which at-least-once delivery allows). A maintenance loop rescues expired leases and prunes
+/// marked completed in batches, one statement for all that finished within `completionBatchSeconds` (a crash in
+/// that window only means the job runs again, which at-least-once delivery allows); a batch the database refuses is
+/// tried again with the next one. A maintenance loop rescues expired leases and prunes
 /// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, gives back any
 /// that do not, and records the completions still pending.
 public final class Worker: Sendable {
@@ -163,7 +164,10 @@ public final class Worker: Sendable {
                 logger.warning("some jobs finished after their lease expired; they may run again", metadata: ["count": "\(batch.count - kept)"])
             }
         } catch {
-            logger.error("recording completed jobs failed; their leases will return them", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+            // Kept for the next round: once the database answers again they are recorded, rather than run again
+            // when their leases expire (or, if the worker stops first, by then).
+            finished.withLockedValue { $0.insert(contentsOf: batch, at: 0) }
+            logger.error("recording completed jobs failed; retrying", metadata: ["count": "\(batch.count)", "error": "\(error)"])
         }
     }
 

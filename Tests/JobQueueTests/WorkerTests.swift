@@ -6,7 +6,8 @@ import SQLKit
 import Testing
 
 struct WorkerTests {
-    static func worker(_ queue: JobQueue, _ job: Greeting, concurrency: Int = 4, prefetch: Int? = nil, grace: Double = 30) -> Worker {
+    static func worker(_ queue: JobQueue, _ job: Greeting, concurrency: Int = 4, prefetch: Int? = nil, grace: Double = 30,
+                       maintenanceInterval: Double = 15) -> Worker {
         var registry = JobRegistry()
         registry.register(job)
         var configuration = Worker.Configuration()
@@ -14,6 +15,7 @@ struct WorkerTests {
         configuration.prefetch = prefetch
         configuration.pollIntervalSeconds = 0.05
         configuration.shutdownGraceSeconds = grace
+        configuration.maintenanceIntervalSeconds = maintenanceInterval
         return Worker(queue: queue, registry: registry, configuration: configuration, logger: Logger(label: "test.worker"))
     }
 
@@ -123,6 +125,32 @@ struct WorkerTests {
             await worker.shutdown()
             let job = try #require(try await jobs(in: sql).first)
             #expect(job.state == .available && job.attempt == 0, "released without spending an attempt")
+        }
+    }
+
+    /// The database refuses just as a job finishes (its table renamed away for half a second): the completion is
+    /// recorded once it answers again. The queue's clock stands still, so no lease expires: a completion that was
+    /// dropped would leave the job running for good.
+    @Test func aCompletionTheDatabaseRefusedIsRecordedOnceItAnswers() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            let admin = try await database.connection()
+            let now = Date()
+            let queue = JobQueue(database: sql, now: { now })
+            let performed = NIOLockedValueBox<[String]>([])
+            let job = Greeting(performed: performed) { _ in
+                if performed.withLockedValue({ $0.isEmpty }) { try await admin.raw("ALTER TABLE jobs RENAME TO jobs_away").run() }
+            }
+            try await queue.enqueue(Greeting.self, .init(name: "once"), on: sql)
+            let worker = Self.worker(queue, job, concurrency: 1, maintenanceInterval: 0.05)
+            worker.start()
+            #expect(try await Self.eventually { performed.withLockedValue { $0 } == ["once"] })
+            try await Task.sleep(nanoseconds: 500_000_000)  // completions, claims and maintenance failing meanwhile
+            try await admin.raw("ALTER TABLE jobs_away RENAME TO jobs").run()
+            #expect(try await Self.eventually(seconds: 60) { try await queue.countsByState()[.completed] == 1 })
+            await worker.shutdown()
+            #expect(performed.withLockedValue { $0 } == ["once"])
+            #expect(try await jobs(in: sql).map(\.attempt) == [1])
         }
     }
 }
