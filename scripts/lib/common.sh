@@ -32,6 +32,25 @@ start_meiduo() {
   SERVER_PID=$!
 }
 
+# Starts `meiduo serve [ARGS…]` in folder $1 (made if missing) with the environment given, on a new port, and
+# waits until it answers; sets port, base and SERVER_PID (a caller's locals, if it declared them) and adds the PID
+# to the caller's pids array, which its cleanup kills.
+serve_in() {
+  mkdir -p "$1" && cd "$1"
+  shift
+  port=$(free_port)
+  base="http://127.0.0.1:$port"
+  start_meiduo serve.log serve --port "$port" "$@"
+  pids+=("$SERVER_PID")
+  wait_for_http "$base/healthz" 60
+}
+
+# Stops the server serve_in (or start_meiduo) started last.
+stop_server() {
+  kill "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || true
+}
+
 # Waits (up to $2 seconds) until folder $1 holds at least $3 .eml files.
 wait_for_mail() {
   local dir=$1 seconds=$2 count=${3:-1}
