@@ -5,9 +5,12 @@ a server started again on the same folder goes on counting.
 
   smtp_test_server.py --save-dir D [--port P] [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD]
                       [--rcpt-reply "550 5.1.1 No such user"] [--data-delay SECONDS] [--stall]
+                      [--step-delay SECONDS [--slow-sessions N]]
 
 --stall accepts connections and never answers (to prove client timeouts). --data-delay holds each message that
-long after its data arrived before accepting it (to catch a client in the middle of sending).
+long after its data arrived before accepting it (to catch a client in the middle of sending). --step-delay holds
+each reply to EHLO, MAIL and RCPT that long, in the first N sessions only with --slow-sessions (a relay that is
+slow for a while). Sessions started and messages accepted are counted in sessions.log, one line each.
 """
 import argparse
 import asyncio
@@ -26,13 +29,41 @@ def free_port():
 
 
 class SavingHandler:
-    def __init__(self, directory, rcpt_reply, data_delay):
+    def __init__(self, directory, rcpt_reply, data_delay, step_delay=0, slow_sessions=None):
         self.directory = directory
         self.rcpt_reply = rcpt_reply
         self.data_delay = data_delay
+        self.step_delay = step_delay
+        self.slow_sessions = slow_sessions
+        self.sessions = 0
         self.count = len([name for name in os.listdir(directory) if name.endswith(".eml")]) if directory else 0
 
+    def note(self, line):
+        if self.directory:
+            with open(os.path.join(self.directory, "sessions.log"), "a") as out:
+                out.write("%.3f %s\n" % (time.time(), line))
+
+    async def slow_step(self, session):
+        if self.step_delay and (self.slow_sessions is None or session.number <= self.slow_sessions):
+            await asyncio.sleep(self.step_delay)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        if not hasattr(session, "number"):
+            self.sessions += 1
+            session.number = self.sessions
+            self.note("session %d" % session.number)
+        session.host_name = hostname
+        await self.slow_step(session)
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        await self.slow_step(session)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        await self.slow_step(session)
         if self.rcpt_reply:
             return self.rcpt_reply
         envelope.rcpt_tos.append(address)
@@ -48,6 +79,7 @@ class SavingHandler:
         with open(base + ".json", "w") as out:
             json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}, out)
         os.rename(base + ".eml.tmp", base + ".eml")
+        self.note("accepted %d" % self.count)
         return "250 2.0.0 Message accepted"
 
 
@@ -78,6 +110,8 @@ def main():
     parser.add_argument("--rcpt-reply")
     parser.add_argument("--stall", action="store_true")
     parser.add_argument("--data-delay", type=float, default=0)
+    parser.add_argument("--step-delay", type=float, default=0)
+    parser.add_argument("--slow-sessions", type=int)
     parser.add_argument("--port", type=int)
     arguments = parser.parse_args()
     port = arguments.port or free_port()
@@ -101,7 +135,8 @@ def main():
         options.update(authenticator=authenticator, auth_required=True,
                        auth_require_tls=bool(arguments.starttls or arguments.implicit_tls))
     ssl_context = tls_context(*arguments.implicit_tls) if arguments.implicit_tls else None
-    controller = Controller(SavingHandler(arguments.save_dir, arguments.rcpt_reply, arguments.data_delay), hostname="127.0.0.1", port=port,
+    controller = Controller(SavingHandler(arguments.save_dir, arguments.rcpt_reply, arguments.data_delay,
+                                          arguments.step_delay, arguments.slow_sessions), hostname="127.0.0.1", port=port,
                             ssl_context=ssl_context, server_hostname="localhost", **options)
     controller.start()
     print("ready %d" % port, flush=True)

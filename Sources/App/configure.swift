@@ -38,6 +38,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.migrations.add(CreateJobs())
     app.migrations.add(OrderClaimIndex())
     app.migrations.add(CreateRateLimits())
+    app.migrations.add(CreateJobLeaders())
     if case .sqlite = settings.databaseURL {
         try await app.autoMigrate()
     }

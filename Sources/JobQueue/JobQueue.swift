@@ -3,15 +3,18 @@ import Logging
 import SQLKit
 
 /// A durable job queue in one SQL table: enqueue inside the caller's transaction, claim with a lease in one
-/// statement, retry with backoff, keep dead jobs for inspection. Works on SQLite and PostgreSQL.
+/// statement, renew the lease while the job runs, retry with backoff, keep dead jobs for inspection. Works on
+/// SQLite and PostgreSQL. Every time it writes or compares is read from `clock` inside the statement.
 public struct JobQueue: Sendable {
     public struct Configuration: Sendable {
         public var queue = "default"
         public var maxAttempts = 10
         public var backoff = Backoff()
-        /// How long a claimed job is held; a worker that dies loses its jobs to the rescuer after this.
+        /// How long a claim or a renewal holds a job; a worker that dies loses its jobs to the rescuer after this.
         public var leaseSeconds: Double = 60
         public var completedRetentionSeconds: Double = 7 * 86_400
+        /// Completed jobs deleted per statement when pruning.
+        public var pruneBatchSize = 1_000
 
         public init() {}
     }
@@ -23,18 +26,37 @@ public struct JobQueue: Sendable {
     public let database: any SQLDatabase
     /// Wakes this process's workers after a commit; other processes rely on polling (or LISTEN/NOTIFY).
     public let wakeUp = WakeUpSignal()
-    let now: @Sendable () -> Date
+    public let clock: QueueClock
     let jitter: @Sendable () -> Double
 
-    public init(database: any SQLDatabase, configuration: Configuration = .init(),
-                now: @escaping @Sendable () -> Date = Date.init, jitter: @escaping @Sendable () -> Double = { .random(in: 0...1) }) {
+    public init(database: any SQLDatabase, configuration: Configuration = .init(), clock: QueueClock = .database,
+                jitter: @escaping @Sendable () -> Double = { .random(in: 0...1) }) {
         self.database = database
         self.configuration = configuration
-        self.now = now
+        self.clock = clock
         self.jitter = jitter
     }
 
-    private var nowMilliseconds: Int64 { now().millisecondsSince1970 }
+    /// A queue whose times are given by `now` rather than the database (tests).
+    public init(database: any SQLDatabase, configuration: Configuration = .init(), now: @escaping @Sendable () -> Date,
+                jitter: @escaping @Sendable () -> Double = { .random(in: 0...1) }) {
+        self.init(database: database, configuration: configuration, clock: .fixed(now), jitter: jitter)
+    }
+
+    /// The same queue under another name (the worker's `--queue`).
+    public func named(_ name: String) -> JobQueue {
+        var configuration = configuration
+        configuration.queue = name
+        return JobQueue(database: database, configuration: configuration, clock: clock, jitter: jitter)
+    }
+
+    /// Now, in milliseconds since the Unix epoch, as an expression of this queue's database.
+    var now: SQLQueryString { clock.milliseconds(in: database.dialect) }
+
+    /// `now` plus `seconds`.
+    func now(plus seconds: Double) -> SQLQueryString {
+        "(\(now) + \(bind: Int64((seconds * 1000).rounded())))"
+    }
 
     // MARK: Producing
 
@@ -52,8 +74,10 @@ public struct JobQueue: Sendable {
         let statement: SQLQueryString = database.dialect.name == "postgresql"
             ? "WITH job AS (\(insert)) SELECT id, \(notification) FROM job"
             : insert
-        let row = try await database.raw(statement).first()
-        return try row!.decode(column: "id", as: Int64.self)
+        guard let row = try await database.raw(statement).first() else {
+            throw JobQueueError("enqueueing a \(J.kind) job returned no row")
+        }
+        return try row.decode(column: "id", as: Int64.self)
     }
 
     /// The INSERT behind `enqueue`, returning the job's `id`, for a caller that writes its own rows and its jobs
@@ -62,14 +86,12 @@ public struct JobQueue: Sendable {
     public func insertion<J: Job>(_ job: J.Type, _ payload: J.Payload, uniqueKey: String? = nil, delaySeconds: Double = 0,
                                   forEachRowOf source: String? = nil) throws -> SQLQueryString {
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
-        let created = nowMilliseconds
-        let runAt = created + Int64(delaySeconds * 1000)
         let from: SQLQueryString = source.map { " FROM \(ident: $0)" } ?? ""
         // `WHERE true`: SQLite needs a WHERE to tell an INSERT … SELECT's upsert clause from a join.
         return """
             INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, unique_key, created_at)
             SELECT \(bind: configuration.queue), \(bind: J.kind), \(bind: json), 'available', 0,
-                   \(bind: configuration.maxAttempts), \(bind: runAt), \(bind: uniqueKey), \(bind: created)\(from) WHERE true
+                   \(bind: configuration.maxAttempts), \(now(plus: delaySeconds)), \(bind: uniqueKey), \(now)\(from) WHERE true
             ON CONFLICT (unique_key) WHERE state = 'available' AND unique_key IS NOT NULL
             DO UPDATE SET kind = excluded.kind, payload = excluded.payload, run_at = excluded.run_at,
                           max_attempts = excluded.max_attempts
@@ -86,18 +108,28 @@ public struct JobQueue: Sendable {
 
     /// Moves up to `limit` due jobs to `running` under a lease held by `worker`, in one statement.
     public func claim(limit: Int, worker: String) async throws -> [JobRecord] {
-        let current = nowMilliseconds
-        let leaseEnd = current + Int64(configuration.leaseSeconds * 1000)
         let skipLocked: SQLQueryString = database.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         return try await database.raw("""
-            UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = \(bind: worker), locked_until = \(bind: leaseEnd)
+            UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = \(bind: worker),
+                locked_until = \(now(plus: configuration.leaseSeconds))
             WHERE id IN (
                 SELECT id FROM jobs
-                WHERE state = 'available' AND queue = \(bind: configuration.queue) AND run_at <= \(bind: current)
+                WHERE state = 'available' AND queue = \(bind: configuration.queue) AND run_at <= \(now)
                 ORDER BY run_at, id LIMIT \(bind: limit)\(skipLocked)
             )
             RETURNING \(unsafeRaw: JobRecord.columns)
             """).all(decoding: JobRecord.self)
+    }
+
+    /// Extends the lease on the jobs `worker` still holds among `ids` by a full lease from now; returns those ids.
+    public func renew(_ ids: [Int64], worker: String) async throws -> Set<Int64> {
+        guard !ids.isEmpty else { return [] }
+        let rows = try await database.raw("""
+            UPDATE jobs SET locked_until = \(now(plus: configuration.leaseSeconds))
+            WHERE id IN (\(binds: ids)) AND state = 'running' AND locked_by = \(bind: worker)
+            RETURNING id
+            """).all()
+        return Set(try rows.map { try $0.decode(column: "id", as: Int64.self) })
     }
 
     /// Marks a job done; false when `worker` no longer holds it (its lease expired and it was rescued).
@@ -111,7 +143,7 @@ public struct JobQueue: Sendable {
     public func complete(_ jobs: [JobRecord], worker: String) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
         return try await database.raw("""
-            UPDATE jobs SET state = 'completed', finished_at = \(bind: nowMilliseconds), locked_by = NULL, locked_until = NULL
+            UPDATE jobs SET state = 'completed', finished_at = \(now), locked_by = NULL, locked_until = NULL
             WHERE id IN (\(binds: jobs.map(\.id))) AND state = 'running' AND locked_by = \(bind: worker)
             RETURNING id
             """).all().count
@@ -121,14 +153,15 @@ public struct JobQueue: Sendable {
     /// available again after the backoff. Returns the state the job is left in, or nil if `worker` lost it.
     @discardableResult
     public func fail(_ job: JobRecord, worker: String, error: String, permanent: Bool) async throws -> JobState? {
-        let current = nowMilliseconds
         let dead = permanent || job.attempt >= job.maxAttempts
-        let retryAt = current + Int64(configuration.backoff.delay(afterAttempt: job.attempt, random: jitter()) * 1000)
         let state: JobState = dead ? .dead : .available
+        let runAt: SQLQueryString = dead
+            ? "run_at"
+            : now(plus: configuration.backoff.delay(afterAttempt: job.attempt, random: jitter()))
+        let finishedAt: SQLQueryString = dead ? now : "NULL"
         let row = try await database.raw("""
             UPDATE jobs SET state = \(bind: state.rawValue), last_error = \(bind: Self.truncated(error)),
-                run_at = \(bind: dead ? job.runAt : retryAt), finished_at = \(bind: dead ? current : nil),
-                locked_by = NULL, locked_until = NULL
+                run_at = \(runAt), finished_at = \(finishedAt), locked_by = NULL, locked_until = NULL
             WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
             RETURNING id
             """).first()
@@ -138,64 +171,22 @@ public struct JobQueue: Sendable {
     /// Gives a job back untouched (a worker shutting down before it finished): available now, attempt not spent.
     public func release(_ job: JobRecord, worker: String) async throws {
         try await database.raw("""
-            UPDATE jobs SET state = 'available', attempt = attempt - 1, run_at = \(bind: nowMilliseconds),
+            UPDATE jobs SET state = 'available', attempt = attempt - 1, run_at = \(now),
                 locked_by = NULL, locked_until = NULL
             WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
             """).run()
     }
 
-    // MARK: Maintenance
-
-    /// Returns jobs whose lease expired (their worker died) to `available`, or to `dead` when that was their last attempt.
-    public func rescueExpiredLeases() async throws -> Int {
-        let current = nowMilliseconds
-        return try await database.raw("""
-            UPDATE jobs SET
-                state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'available' END,
-                finished_at = CASE WHEN attempt >= max_attempts THEN \(bind: current) ELSE NULL END,
-                last_error = 'lease expired: the worker stopped while running the job',
-                run_at = \(bind: current), locked_by = NULL, locked_until = NULL
-            WHERE state = 'running' AND locked_until < \(bind: current)
-            RETURNING id
-            """).all().count
-    }
-
-    /// Deletes completed jobs older than the retention.
-    public func pruneCompleted() async throws -> Int {
-        let cutoff = nowMilliseconds - Int64(configuration.completedRetentionSeconds * 1000)
-        return try await database.raw("""
-            DELETE FROM jobs WHERE state = 'completed' AND finished_at < \(bind: cutoff) RETURNING id
-            """).all().count
-    }
-
-    // MARK: Inspection and repair
-
-    public func countsByState() async throws -> [JobState: Int] {
-        struct Row: Decodable { var state: JobState; var count: Int }
-        let rows = try await database.raw("SELECT state, COUNT(*) AS count FROM jobs GROUP BY state").all(decoding: Row.self)
-        var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
-        for row in rows { counts[row.state] = row.count }
-        return counts
-    }
-
-    public func list(state: JobState?, limit: Int) async throws -> [JobRecord] {
-        let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
-        return try await database.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM jobs \(filter) ORDER BY id DESC LIMIT \(bind: limit)")
-            .all(decoding: JobRecord.self)
-    }
-
-    /// Makes dead jobs available again with a fresh set of attempts; `ids == nil` means every dead job.
-    /// Returns the ids that were dead and are now available.
-    public func retryDead(ids: [Int64]?) async throws -> [Int64] {
-        let filter: SQLQueryString = ids.map { "AND id IN (\(binds: $0))" } ?? ""
-        return try await database.raw("""
-            UPDATE jobs SET state = 'available', attempt = 0, run_at = \(bind: nowMilliseconds), finished_at = NULL
-            WHERE state = 'dead' \(filter)
-            RETURNING id
-            """).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()
-    }
-
     static func truncated(_ error: String) -> String {
         error.count <= 2000 ? error : String(error.prefix(2000)) + "…"
+    }
+}
+
+/// A queue operation that could not be carried out, with the reason.
+public struct JobQueueError: Error, CustomStringConvertible {
+    public var description: String
+
+    public init(_ description: String) {
+        self.description = description
     }
 }

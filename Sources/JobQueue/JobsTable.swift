@@ -1,6 +1,7 @@
 import SQLKit
 
-/// The `jobs` table (DESIGN.md §5), the same on SQLite and PostgreSQL.
+/// The queue's tables, the same on SQLite and PostgreSQL: `jobs`, and `job_leaders` (which worker runs the
+/// rescuer and the pruner).
 public enum JobsTable {
     public static let name = "jobs"
 
@@ -29,6 +30,16 @@ public enum JobsTable {
             """).run()
         // The rescuer's scan.
         try await database.raw("CREATE INDEX IF NOT EXISTS jobs_running_lease ON jobs (state, locked_until)").run()
+        try await createLeaders(on: database)
+    }
+
+    /// One row per leadership (`maintenance`): the worker holding it and until when, on the database's clock.
+    public static func createLeaders(on database: any SQLDatabase) async throws {
+        try await database.create(table: "job_leaders").ifNotExists()
+            .column("name", type: .text, .primaryKey(autoIncrement: false))
+            .column("holder", type: .text, .notNull)
+            .column("expires_at", type: .bigint, .notNull)
+            .run()
     }
 
     /// The claim's scan: available jobs of a queue in the claim's exact order (run_at, id), so its LIMIT stops
@@ -44,6 +55,7 @@ public enum JobsTable {
     }
 
     public static func drop(on database: any SQLDatabase) async throws {
+        try await database.drop(table: "job_leaders").ifExists().run()
         try await database.drop(table: name).ifExists().run()
     }
 }

@@ -2,20 +2,29 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 
-/// Runs jobs from a queue, up to `concurrency` at once, each in a child task. One fetch loop keeps up to
+/// Runs jobs from a queue, up to `concurrency` at once, each in a task of its own under the job time limit. While
+/// it holds jobs, a heartbeat renews their leases every `leaseRenewalSeconds`, so a slow but live job is never
+/// rescued; a job whose lease could not be renewed in time (the database does not answer) is cancelled before the
+/// lease can expire, and one that another worker holds now is cancelled at once. One fetch loop keeps up to
 /// `prefetch` claimed jobs in hand beyond the running ones, so a freed slot starts its next job at once; it claims
 /// in one statement once half of those are gone (so a busy worker claims many jobs per statement), and when
 /// nothing is due it sleeps until the poll interval passes or the queue's wake-up signal fires. Finished jobs are
 /// marked completed in batches, one statement for all that finished within `completionBatchSeconds` (a crash in
 /// that window only means the job runs again, which at-least-once delivery allows); a batch the database refuses is
 /// tried again with the next one. A maintenance loop rescues expired leases and prunes
-/// completed jobs. `shutdown()` stops claiming, lets running jobs finish within a grace period, gives back any
+/// completed jobs while this worker holds the maintenance leadership, which one worker among all hosts holds at
+/// a time. `shutdown()` stops claiming, lets running jobs finish within a grace period, gives back any
 /// that do not, and records the completions still pending.
 public final class Worker: Sendable {
     public struct Configuration: Sendable {
         public var concurrency = 4
         public var pollIntervalSeconds: Double = 1
         public var maintenanceIntervalSeconds: Double = 15
+        /// The time limit of one run of a job; a run still going then is cancelled and retried with backoff.
+        public var jobTimeoutSeconds: Double = 300
+        /// How often the leases of held jobs are renewed; nil: a sixth of the queue's lease, at most 10 s.
+        /// Must leave room for a missed renewal or two within the lease (see `JobQueue.Configuration.leaseSeconds`).
+        public var leaseRenewalSeconds: Double?
         public var shutdownGraceSeconds: Double = 30
         public var completionBatchSeconds: Double = 0.005
         /// Claimed jobs held ready beyond the running ones (their lease runs while they wait); nil: half of
@@ -28,17 +37,18 @@ public final class Worker: Sendable {
     }
 
     public let id: String
-    private let queue: JobQueue
-    private let registry: JobRegistry
-    private let configuration: Configuration
-    private let logger: Logger
+    let queue: JobQueue
+    let registry: JobRegistry
+    let configuration: Configuration
+    let logger: Logger
     private let stopping = NIOLockedValueBox(false)
     private let freeSlots: NIOLockedValueBox<Int>
     private let slotFreed = WakeUpSignal()
-    private let finished = NIOLockedValueBox<[JobRecord]>([])
+    let finished = NIOLockedValueBox<[JobRecord]>([])
     private let jobFinished = WakeUpSignal()
     private let stopRequested = WakeUpSignal()
     private let task = NIOLockedValueBox<Task<Void, Never>?>(nil)
+    let held: HeldJobs
 
     public init(queue: JobQueue, registry: JobRegistry, configuration: Configuration = .init(), logger: Logger) {
         self.id = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
@@ -46,12 +56,23 @@ public final class Worker: Sendable {
         self.registry = registry
         self.configuration = configuration
         self.freeSlots = NIOLockedValueBox(configuration.concurrency)
+        let renewal = Self.leaseRenewalSeconds(configuration, leaseSeconds: queue.configuration.leaseSeconds)
+        self.held = HeldJobs(safeLease: .seconds(queue.configuration.leaseSeconds - renewal))
         var logger = logger
         logger[metadataKey: "worker"] = "\(id)"
         self.logger = logger
     }
 
     private var isStopping: Bool { stopping.withLockedValue { $0 } }
+
+    /// The renewal interval in use: the configured one, or a sixth of the lease, at most 10 s.
+    public static func leaseRenewalSeconds(_ configuration: Configuration, leaseSeconds: Double) -> Double {
+        configuration.leaseRenewalSeconds ?? min(10, leaseSeconds / 6)
+    }
+
+    private var renewalSeconds: Double {
+        Self.leaseRenewalSeconds(configuration, leaseSeconds: queue.configuration.leaseSeconds)
+    }
 
     public func start() {
         logger.info("worker started", metadata: ["concurrency": "\(configuration.concurrency)", "queue": "\(queue.configuration.queue)", "kinds": "\(registry.kinds)"])
@@ -84,6 +105,8 @@ public final class Worker: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.maintenance() }
             group.addTask { await self.completer() }
+            group.addTask { await self.heartbeat() }
+            group.addTask { await self.leaseWatch() }
             var ready: [JobRecord] = []
             var drained = false
             while !isStopping && !Task.isCancelled {
@@ -91,7 +114,9 @@ public final class Worker: Sendable {
                 let room = configuration.concurrency - runningCount + prefetch - ready.count
                 if !drained && ready.count <= prefetch / 2 && room > 0 {
                     do {
+                        let sent = ContinuousClock.now
                         let claimed = try await queue.claim(limit: room, worker: id)
+                        held.claimed(claimed.map(\.id), sent: sent)
                         ready += claimed
                         drained = claimed.count < room
                     } catch {
@@ -112,6 +137,14 @@ public final class Worker: Sendable {
     }
 
     private func startReadyJobs(_ ready: inout [JobRecord], in group: inout DiscardingTaskGroup) {
+        let now = ContinuousClock.now
+        let unsafe = ready.filter { !held.mayStart($0.id, at: now) }
+        if !unsafe.isEmpty {
+            // Their leases could not be renewed: another worker may have them by now; the rescuer returns the rest.
+            logger.warning("giving up claimed jobs whose lease could not be renewed", metadata: ["count": "\(unsafe.count)"])
+            held.forget(unsafe.map(\.id))
+            ready.removeAll { job in unsafe.contains { $0.id == job.id } }
+        }
         let count = min(ready.count, freeSlots.withLockedValue { $0 })
         guard count > 0 else { return }
         freeSlots.withLockedValue { $0 -= count }
@@ -130,11 +163,12 @@ public final class Worker: Sendable {
     /// In a fresh task: after the grace period this one is cancelled, and so would be the queries.
     private func giveBack(_ jobs: [JobRecord]) async {
         guard !jobs.isEmpty else { return }
-        await Task { [queue, id, logger] in
+        await Task { [queue, id, logger, held] in
             for job in jobs {
                 do { try await queue.release(job, worker: id) } catch {
                     logger.error("giving a job back failed; its lease will return it", metadata: ["job": "\(job.id)", "error": "\(error)"])
                 }
+                held.forget([job.id])
             }
         }.value
     }
@@ -160,6 +194,7 @@ public final class Worker: Sendable {
         guard !batch.isEmpty else { return }
         do {
             let kept = try await queue.complete(batch, worker: id)
+            held.forget(batch.map(\.id))
             if kept < batch.count {
                 logger.warning("some jobs finished after their lease expired; they may run again", metadata: ["count": "\(batch.count - kept)"])
             }
@@ -171,67 +206,77 @@ public final class Worker: Sendable {
         }
     }
 
+    /// Runs the rescuer and the pruner each interval while this worker holds the maintenance leadership.
     private func maintenance() async {
+        let interval = configuration.maintenanceIntervalSeconds
+        var leading = false
         while !isStopping && !Task.isCancelled {
             do {
-                let rescued = try await queue.rescueExpiredLeases()
-                if rescued > 0 {
-                    logger.warning("rescued jobs whose lease expired", metadata: ["count": "\(rescued)"])
-                    queue.wakeUp.signal()
+                let leads = try await queue.holdMaintenanceLeadership(worker: id, seconds: 2 * interval + 1)
+                if leads != leading {
+                    logger.info(leads ? "this worker now runs queue maintenance (rescuer and pruner)" : "another worker runs queue maintenance now")
+                    leading = leads
                 }
-                let pruned = try await queue.pruneCompleted()
-                if pruned > 0 { logger.info("pruned completed jobs", metadata: ["count": "\(pruned)"]) }
+                if leads { try await maintain() }
             } catch {
                 logger.error("queue maintenance failed", metadata: ["error": "\(error)"])
             }
-            await stopRequested.wait(seconds: configuration.maintenanceIntervalSeconds, unless: { self.isStopping })
+            await stopRequested.wait(seconds: interval, unless: { self.isStopping })
+        }
+        if leading {
+            try? await queue.resignMaintenanceLeadership(worker: id)
         }
     }
 
-    func execute(_ job: JobRecord) async {
-        var jobLogger = logger
-        jobLogger[metadataKey: "job"] = "\(job.id)"
-        jobLogger[metadataKey: "kind"] = "\(job.kind)"
-        jobLogger[metadataKey: "attempt"] = "\(job.attempt)/\(job.maxAttempts)"
-        let context = JobContext(jobID: job.id, attempt: job.attempt, maxAttempts: job.maxAttempts, enqueuedAt: job.createdAt, logger: jobLogger)
-        let started = ContinuousClock.now
-        do {
-            try await registry.perform(job, context: context)
-            finished.withLockedValue { $0.append(job) }
-            jobLogger.debug("job done", metadata: ["seconds": "\(started.duration(to: .now))"])
-            configuration.onOutcome?(job.kind, .completed, Self.seconds(since: started))
-        } catch where Task.isCancelled {
-            jobLogger.warning("job interrupted by shutdown; giving it back", metadata: ["error": "\(error)"])
-            // A fresh task: this one is cancelled, and so would be the release's query.
-            let release = Task { [queue, id] in try await queue.release(job, worker: id) }
-            if case .failure(let releaseError) = await release.result {
-                jobLogger.error("giving the job back failed; its lease will return it", metadata: ["error": "\(releaseError)"])
+    private func maintain() async throws {
+        let rescued = try await queue.rescueExpiredLeases()
+        if rescued > 0 {
+            logger.warning("rescued jobs whose lease expired", metadata: ["count": "\(rescued)"])
+            queue.wakeUp.signal()
+        }
+        let pruned = try await queue.pruneCompleted()
+        if pruned > 0 { logger.info("pruned completed jobs", metadata: ["count": "\(pruned)"]) }
+    }
+
+    /// Renews the leases of every held job each renewal interval, until the worker has stopped and holds nothing.
+    private func heartbeat() async {
+        var lastRenewal = ContinuousClock.now
+        while !(isStopping && held.isEmpty) && !Task.isCancelled {
+            await pause(renewalSeconds)
+            guard lastRenewal.duration(to: .now) >= .seconds(renewalSeconds) else { continue }
+            lastRenewal = .now
+            let ids = held.ids
+            guard !ids.isEmpty else { continue }
+            do {
+                let renewed = try await queue.renew(ids, worker: id)
+                let lost = held.renewed(renewed, of: ids, sent: lastRenewal)
+                if !lost.isEmpty {
+                    logger.warning("another worker holds jobs this one was running; stopping them here", metadata: ["jobs": "\(lost)"])
+                }
+            } catch {
+                logger.error("renewing job leases failed; retrying", metadata: ["count": "\(ids.count)", "error": "\(error)"])
             }
-        } catch {
-            let state = await recordFailure(of: job, error: error, logger: jobLogger)
-            configuration.onOutcome?(job.kind, state == .dead ? .dead : .retried, Self.seconds(since: started))
         }
     }
 
-    private static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = start.duration(to: .now).components
-        return Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+    /// Cancels the jobs whose lease could not be renewed in time, independently of a renewal that hangs.
+    private func leaseWatch() async {
+        while !(isStopping && held.isEmpty) && !Task.isCancelled {
+            let stopped = held.stopUnsafe(at: .now)
+            if stopped > 0 {
+                logger.error("job leases could not be renewed; stopping those jobs before another worker may take them", metadata: ["count": "\(stopped)"])
+            }
+            await pause(renewalSeconds / 4)
+        }
     }
 
-    /// The state the job is left in, or nil when that could not be recorded.
-    private func recordFailure(of job: JobRecord, error: any Error, logger: Logger) async -> JobState? {
-        let permanent = (error as? any ClassifiedJobError)?.isPermanent ?? false
-        do {
-            let state = try await queue.fail(job, worker: id, error: "\(error)", permanent: permanent)
-            let level: Logger.Level = state == .dead ? .error : .warning
-            logger.log(level: level, "job failed", metadata: [
-                "error": "\(error)", "permanent": "\(permanent)", "now": "\(state?.rawValue ?? "lost lease")",
-            ])
-            return state
-        } catch let storeError {
-            logger.error("job failed and recording the failure failed too; the lease will return it",
-                         metadata: ["error": "\(error)", "store_error": "\(storeError)"])
-            return nil
+    /// Waits `seconds`, or only a moment once the worker is stopping, so that the loops that run until it holds
+    /// no job end as soon as it does.
+    private func pause(_ seconds: Double) async {
+        if isStopping {
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        } else {
+            await stopRequested.wait(seconds: seconds, unless: { self.isStopping })
         }
     }
 }

@@ -134,6 +134,17 @@ public final class SMTPConnection: Sendable {
         guard reply.code == 250 else { throw SMTPError(step: "RSET", reply: reply) }
     }
 
+    /// Ends the session at once, without QUIT: a reply being awaited fails, and a message whose end the server
+    /// has not yet received is never delivered. For a sender that was cancelled.
+    public func abort() {
+        let channel = self.channel
+        let handler = self.handler
+        channel.eventLoop.execute {
+            handler.value.fail(SMTPSendCancelled())
+            channel.close(promise: nil)
+        }
+    }
+
     /// QUIT, then close; never throws.
     public func quit() async {
         if channel.isActive { _ = try? await exchange(.quit) }

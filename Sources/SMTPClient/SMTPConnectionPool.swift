@@ -23,10 +23,22 @@ public actor SMTPConnectionPool {
 
     public func send(from: String, recipients: [String], data: [UInt8]) async throws(SMTPError) {
         let connection = try await lease()
-        do {
-            try await connection.send(from: from, recipients: recipients, data: data)
+        // A cancelled sender (a job past its time limit) ends the session at once: a message whose end the server
+        // has not received yet is dropped by it, rather than delivered after the sender has given up.
+        let sent: Result<Void, SMTPError> = await withTaskCancellationHandler {
+            do throws(SMTPError) {
+                try await connection.send(from: from, recipients: recipients, data: data)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        } onCancel: {
+            connection.abort()
+        }
+        switch sent {
+        case .success:
             giveBack(connection, reusable: true)
-        } catch {
+        case .failure(let error):
             // A refused message leaves the session usable once reset; anything else ends it.
             var reusable = false
             if error.reply != nil && connection.isOpen {
@@ -51,6 +63,7 @@ public actor SMTPConnectionPool {
     private func lease() async throws(SMTPError) -> SMTPConnection {
         while true {
             if closed { throw SMTPError(step: "connect", message: "the connection pool is shut down", isTransient: true) }
+            if Task.isCancelled { throw SMTPError(step: "connect", message: "the send was cancelled", isTransient: true) }
             while let entry = idle.popLast() {
                 if entry.since.duration(to: .now) < .milliseconds(Int64(configuration.idleTimeout * 1000)) && entry.connection.isOpen {
                     return entry.connection

@@ -44,6 +44,10 @@ struct SMTPConnectionClosed: Error, CustomStringConvertible {
     var description: String { "the server closed the connection" }
 }
 
+struct SMTPSendCancelled: Error, CustomStringConvertible {
+    var description: String { "the send was cancelled; the session was closed" }
+}
+
 struct SMTPTimeout: Error, CustomStringConvertible {
     var seconds: Double
     var description: String { "no reply within \(seconds.formatted()) s" }

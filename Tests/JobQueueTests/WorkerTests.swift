@@ -7,7 +7,7 @@ import Testing
 
 struct WorkerTests {
     static func worker(_ queue: JobQueue, _ job: Greeting, concurrency: Int = 4, prefetch: Int? = nil, grace: Double = 30,
-                       maintenanceInterval: Double = 15) -> Worker {
+                       maintenanceInterval: Double = 15, timeout: Double = 300, renewal: Double? = nil) -> Worker {
         var registry = JobRegistry()
         registry.register(job)
         var configuration = Worker.Configuration()
@@ -16,6 +16,8 @@ struct WorkerTests {
         configuration.pollIntervalSeconds = 0.05
         configuration.shutdownGraceSeconds = grace
         configuration.maintenanceIntervalSeconds = maintenanceInterval
+        configuration.jobTimeoutSeconds = timeout
+        configuration.leaseRenewalSeconds = renewal
         return Worker(queue: queue, registry: registry, configuration: configuration, logger: Logger(label: "test.worker"))
     }
 

@@ -71,12 +71,7 @@ extension Application {
         configuration.concurrency = concurrency ?? configuration.concurrency
         let metrics = self.metrics
         configuration.onOutcome = { kind, outcome, seconds in metrics.job(kind: kind, outcome: outcome, seconds: seconds) }
-        var jobQueue = self.jobQueue
-        if let queue {
-            var queueConfiguration = jobQueue.configuration
-            queueConfiguration.queue = queue
-            jobQueue = JobQueue(database: jobQueue.database, configuration: queueConfiguration)
-        }
+        let jobQueue = queue.map { self.jobQueue.named($0) } ?? self.jobQueue
         let worker = Worker(queue: jobQueue, registry: jobRegistry, configuration: configuration, logger: logger)
         worker.start()
         var notifications: Task<Void, Never>?

@@ -89,6 +89,7 @@ public struct Settings: Sendable {
 
     /// Checks that hold whichever way the settings were made.
     public func validate(production: Bool) throws(SettingsError) {
+        try queue.validate(mail: mail)
         if production && secretKey == Self.developmentSecretKey {
             throw SettingsError(variable: "SECRET_KEY", problem: "is unset or the development default; production needs a secret of its own (for example: openssl rand -hex 32)")
         }
@@ -152,6 +153,12 @@ struct VariableReader {
             throw SettingsError(variable: name, problem: "must be a positive number of seconds")
         }
         return number
+    }
+
+    /// Like `seconds`, nil when unset.
+    func optionalSeconds(_ name: String) throws(SettingsError) -> Double? {
+        guard string(name) != nil else { return nil }
+        return try seconds(name, default: 0)
     }
 
     /// A folder path, with the trailing slash Vapor's directory settings expect.
