@@ -27,5 +27,5 @@ stop_postgres() {
 # A new empty database on the throw-away server; prints its URL.
 create_database() {
   psql -q "$PG_URL" -c "CREATE DATABASE $1" >/dev/null
-  echo "postgres://postgres@127.0.0.1:$PG_PORT/$1"
+  echo "${PG_URL%/*}/$1"
 }
