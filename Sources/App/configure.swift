@@ -34,11 +34,7 @@ public func configure(_ app: Application, settings: Settings) async throws {
     app.directory.publicDirectory = settings.publicDirectory
 
     try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
-    app.migrations.add(CreateUser())
-    app.migrations.add(CreateJobs())
-    app.migrations.add(OrderClaimIndex())
-    app.migrations.add(CreateRateLimits())
-    app.migrations.add(CreateJobLeaders())
+    app.migrations.add(Schema.migrations)
     if case .sqlite = settings.databaseURL {
         try await app.autoMigrate()
     }

@@ -33,14 +33,14 @@ extension Worker {
             configuration.onOutcome?(job.kind, .completed, Self.seconds(since: started))
             return
         case (.failure(let error), .shutdown?):
-            jobLogger.warning("job interrupted by shutdown; giving it back", metadata: ["error": "\(error)"])
+            jobLogger.warning("job interrupted by shutdown; giving it back", metadata: ["error": "\(configuration.describeError(error))"])
             // A fresh task: this one is cancelled, and so would be the release's query.
             let release = Task { [queue, id] in try await queue.release(job, worker: id) }
             if case .failure(let releaseError) = await release.result {
-                jobLogger.error("giving the job back failed; its lease will return it", metadata: ["error": "\(releaseError)"])
+                jobLogger.error("giving the job back failed; its lease will return it", metadata: ["error": "\(configuration.describeError(releaseError))"])
             }
         case (.failure(let error), .leaseLost?):
-            jobLogger.warning("job stopped: another worker holds it now", metadata: ["error": "\(error)"])
+            jobLogger.warning("job stopped: another worker holds it now", metadata: ["error": "\(configuration.describeError(error))"])
         case (.failure, .timedOut?):
             let state = await recordFailure(of: job, error: JobTimedOut(seconds: timeout), logger: jobLogger)
             configuration.onOutcome?(job.kind, state == .dead ? .dead : .retried, Self.seconds(since: started))
@@ -63,15 +63,15 @@ extension Worker {
     private func recordFailure(of job: JobRecord, error: any Error, logger: Logger) async -> JobState? {
         let permanent = (error as? any ClassifiedJobError)?.isPermanent ?? false
         do {
-            let state = try await queue.fail(job, worker: id, error: "\(error)", permanent: permanent)
+            let state = try await queue.fail(job, worker: id, error: configuration.describeError(error), permanent: permanent)
             let level: Logger.Level = state == .dead ? .error : .warning
             logger.log(level: level, "job failed", metadata: [
-                "error": "\(error)", "permanent": "\(permanent)", "now": "\(state?.rawValue ?? "lost lease")",
+                "error": "\(configuration.describeError(error))", "permanent": "\(permanent)", "now": "\(state?.rawValue ?? "lost lease")",
             ])
             return state
         } catch let storeError {
             logger.error("job failed and recording the failure failed too; the lease will return it",
-                         metadata: ["error": "\(error)", "store_error": "\(storeError)"])
+                         metadata: ["error": "\(configuration.describeError(error))", "store_error": "\(configuration.describeError(storeError))"])
             return nil
         }
     }

@@ -30,6 +30,8 @@ public final class Worker: Sendable {
         /// Claimed jobs held ready beyond the running ones (their lease runs while they wait); nil: half of
         /// `concurrency`.
         public var prefetch: Int?
+        /// How an error appears in logs and in a job's `last_error` (a database driver's may need care: see the app).
+        public var describeError: @Sendable (any Error) -> String = { "\($0)" }
         /// Told how each run of a job ended (for metrics).
         public var onOutcome: (@Sendable (_ kind: String, _ outcome: JobOutcome, _ seconds: Double) -> Void)?
 
@@ -120,7 +122,7 @@ public final class Worker: Sendable {
                         ready += claimed
                         drained = claimed.count < room
                     } catch {
-                        logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(error)"])
+                        logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(configuration.describeError(error))"])
                         drained = true
                     }
                     startReadyJobs(&ready, in: &group)
@@ -166,7 +168,7 @@ public final class Worker: Sendable {
         await Task { [queue, id, logger, held] in
             for job in jobs {
                 do { try await queue.release(job, worker: id) } catch {
-                    logger.error("giving a job back failed; its lease will return it", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                    logger.error("giving a job back failed; its lease will return it", metadata: ["job": "\(job.id)", "error": "\(configuration.describeError(error))"])
                 }
                 held.forget([job.id])
             }
@@ -202,7 +204,7 @@ public final class Worker: Sendable {
             // Kept for the next round: once the database answers again they are recorded, rather than run again
             // when their leases expire (or, if the worker stops first, by then).
             finished.withLockedValue { $0.insert(contentsOf: batch, at: 0) }
-            logger.error("recording completed jobs failed; retrying", metadata: ["count": "\(batch.count)", "error": "\(error)"])
+            logger.error("recording completed jobs failed; retrying", metadata: ["count": "\(batch.count)", "error": "\(configuration.describeError(error))"])
         }
     }
 
@@ -219,7 +221,7 @@ public final class Worker: Sendable {
                 }
                 if leads { try await maintain() }
             } catch {
-                logger.error("queue maintenance failed", metadata: ["error": "\(error)"])
+                logger.error("queue maintenance failed", metadata: ["error": "\(configuration.describeError(error))"])
             }
             await stopRequested.wait(seconds: interval, unless: { self.isStopping })
         }
@@ -254,7 +256,7 @@ public final class Worker: Sendable {
                     logger.warning("another worker holds jobs this one was running; stopping them here", metadata: ["jobs": "\(lost)"])
                 }
             } catch {
-                logger.error("renewing job leases failed; retrying", metadata: ["count": "\(ids.count)", "error": "\(error)"])
+                logger.error("renewing job leases failed; retrying", metadata: ["count": "\(ids.count)", "error": "\(configuration.describeError(error))"])
             }
         }
     }

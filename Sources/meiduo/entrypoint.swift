@@ -18,9 +18,15 @@ enum Entrypoint {
         if levelLowered { app.logger.warning("\(LogLevelCeiling.warning)") }
         do {
             try await configure(app)
-            try await app.execute()
         } catch {
             app.logger.critical("\(error)")
+            try? await app.asyncShutdown()
+            exit(1)
+        }
+        do {
+            try await app.execute()
+        } catch {
+            // Vapor has logged the error already, in one line.
             try? await app.asyncShutdown()
             exit(1)
         }

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import Testing
 import VaporTesting
 
@@ -8,7 +9,7 @@ import VaporTesting
 struct AccountTests {
     @Test func registrationValidatesEachFieldWithDRFMessages() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let cases: [(String, String)] = [
                 ("{}", #"{"username":["该字段是必填项。"],"password":["该字段是必填项。"]}"#),
                 (#"{"username":null,"password":"   "}"#, #"{"username":["该字段不能为 null。"],"password":["仅允许8-20个字符的密码"]}"#),
@@ -27,7 +28,7 @@ struct AccountTests {
 
     @Test func aTakenUsernameIsRefused() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let again = try await client.send(.POST, "/users/", json: #"{"username":"\#(account.username)","password":"password456"}"#)
             #expect(again.status == .badRequest)
@@ -37,7 +38,7 @@ struct AccountTests {
 
     @Test func registrationMayCarryAnAddress() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let username = uniqueUsername()
             let response = try await client.send(.POST, "/users/", json: #"{"username":"\#(username)","password":"password123","email":"\#(username)@example.com"}"#)
             #expect(response.status == .created)
@@ -47,7 +48,7 @@ struct AccountTests {
 
     @Test func signInAcceptsJWTAndBearerSchemes() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register(password: "correct horse")
             let signIn = try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(account.username)","password":"correct horse"}"#)
             #expect(signIn.status == .ok)
@@ -65,7 +66,7 @@ struct AccountTests {
 
     @Test func unknownUserAndWrongPasswordAreIndistinguishable() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let wrongPassword = try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(account.username)","password":"not-the-password"}"#)
             let unknownUser = try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(uniqueUsername())","password":"not-the-password"}"#)
@@ -76,7 +77,7 @@ struct AccountTests {
 
     @Test func aSessionTokenSignedWithAnotherKeyOrExpiredIsRefused() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let user = try #require(try await User.find(account.id, on: app.db))
             var expired = try SessionToken(user: user, lifetime: 60)
@@ -91,7 +92,7 @@ struct AccountTests {
     /// The session check does not read the account; each signed-in handler finds it gone and answers as simplejwt.
     @Test func aSessionOfADeletedAccountIsRefusedEverywhere() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await User.query(on: app.db).filter(\.$id == account.id).delete()
             let gone = #"{"detail":"找不到该用户。","code":"user_not_found"}"#
@@ -109,7 +110,7 @@ struct AccountTests {
 
     @Test func requestErrorsAreJSONWithTheRightStatus() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let malformed = try await client.send(.POST, "/users/", json: #"{"username": "#)
             #expect(malformed.status == .badRequest)
             #expect(malformed.body.string.hasPrefix(#"{"detail":"JSON parse error"#))
@@ -124,7 +125,7 @@ struct AccountTests {
 
     @Test func healthAndReadiness() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             #expect(try await client.send(.GET, "/healthz").status == .ok)
             let ready = try await client.send(.GET, "/readyz")
             #expect(ready.status == .ok)
@@ -136,11 +137,28 @@ struct AccountTests {
 struct MethodNotAllowedTests {
     @Test func aKnownPathWithAnotherMethodIs405WithAllow() async throws {
         try await withMeiduo { app in
-            let response = try await Client(app: app).send(.DELETE, "/users/")
+            let response = try await APIClient(app: app).send(.DELETE, "/users/")
             #expect(response.status == .methodNotAllowed)
             #expect(response.headers.first(name: "Allow") == "POST")
             #expect(response.body.string == #"{"detail":"方法 “DELETE” 不被允许。"}"#)
-            #expect(try await Client(app: app).send(.DELETE, "/no/such/path").status == .notFound)
+            #expect(try await APIClient(app: app).send(.DELETE, "/no/such/path").status == .notFound)
+        }
+    }
+}
+
+struct SchemaTests {
+    /// A database that has not had every migration: `/readyz` fails naming the cure, and the commands that need
+    /// the schema refuse in one line naming `meiduo migrate`.
+    @Test func aDatabaseMissingAMigrationIsNotReady() async throws {
+        try await withMeiduo { app in
+            let sql = app.db as! any SQLDatabase
+            #expect(try await Schema.pending(on: sql).isEmpty)
+            try await sql.raw("DELETE FROM _fluent_migrations WHERE name = 'App.CreateJobLeaders'").run()
+            let ready = try await APIClient(app: app).send(.GET, "/readyz")
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.body.string == #"{"message":"database not migrated: run meiduo migrate"}"#)
+            let refusal = await #expect(throws: SchemaNotMigrated.self) { try await app.migratedJobQueue() }
+            #expect(refusal?.description == "the database is not migrated (1 pending: App.CreateJobLeaders); run `meiduo migrate` first")
         }
     }
 }

@@ -32,7 +32,7 @@ struct BadInputTests {
 
     @Test func invalidUTF8AndVeryLongFieldsAre400() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             var invalid = ByteBuffer(string: #"{"username":""#)
             invalid.writeBytes([0xC3, 0x28, 0xFF])
             invalid.writeString(#"","password":"password123"}"#)
@@ -46,7 +46,7 @@ struct BadInputTests {
 
     @Test func sqlInjectionStringsAreStoredVerbatimAndHarmless() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register(password: "x' OR '1'='1")
             let address = "x'OR'1'='1--@example.com"
             #expect(try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)

@@ -20,8 +20,8 @@ struct ConcurrentChangesTests {
             settings.verifyEmailResendInterval = 0
             settings.authRateLimit = nil
         }) { app async throws in
-            let client = Client(app: app)
-            var accounts: [Client.Account] = []
+            let client = APIClient(app: app)
+            var accounts: [APIClient.Account] = []
             for _ in 0..<24 { accounts.append(try await client.register()) }
             for round in 0..<3 {
                 let statuses = try await Self.send(accounts.map { ($0, "\($0.username).\(round)@example.com") }, client: client)
@@ -37,7 +37,7 @@ struct ConcurrentChangesTests {
         try await withMeiduo({ settings in
             settings.verifyEmailResendInterval = 0
         }) { app async throws in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             for round in 0..<4 {
                 let statuses = try await Self.send((0..<16).map { (account, "racer.\(round).\($0)@example.com") }, client: client)
@@ -50,7 +50,7 @@ struct ConcurrentChangesTests {
     /// Within the resend interval, of racing changes exactly one goes through; the others are throttled.
     @Test func ofRacingChangesWithinTheIntervalExactlyOneGoesThrough() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 60 }) { app async throws in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let statuses = try await Self.send((0..<16).map { (account, "once.\($0)@example.com") }, client: client)
             #expect(statuses == [200: 1, 429: 15])
@@ -65,7 +65,7 @@ struct ConcurrentChangesTests {
     /// replace unverified addresses and queue none.
     @Test func racingChangesAwayFromAVerifiedAddressQueueOneNotice() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await (app.db as! any SQLDatabase).raw("""
                 UPDATE users SET email = 'verified@example.com', email_active = true WHERE id = \(bind: account.id)
@@ -80,7 +80,7 @@ struct ConcurrentChangesTests {
     }
 
     /// Sends all the changes (`PUT /email/`) at once; counts the answers by status.
-    private static func send(_ changes: [(Client.Account, String)], client: Client) async throws -> [UInt: Int] {
+    private static func send(_ changes: [(APIClient.Account, String)], client: APIClient) async throws -> [UInt: Int] {
         try await withThrowingTaskGroup(of: UInt.self) { group in
             for (account, address) in changes {
                 group.addTask {

@@ -13,7 +13,7 @@ struct EmailChangeNoticeTests {
     @Test(.enabled(if: ReferencePython.executable != nil, parser))
     func replacingAVerifiedAddressMailsTheOldOneANoticeNamingTheNewOneMasked() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let old = "owner.\(account.username)@example.com"
             try await verify(old, for: account, client: client, app: app)
@@ -45,7 +45,7 @@ struct EmailChangeNoticeTests {
 
     @Test func changingAnUnverifiedAddressSendsNoNotice() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             for address in ["one@example.com", "two@example.com"] {
                 #expect(try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
@@ -57,7 +57,7 @@ struct EmailChangeNoticeTests {
     @Test(.enabled(if: ReferencePython.executable != nil, parser))
     func reenteringTheVerifiedAddressInAnotherCaseSendsNoNotice() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await verify("same@example.com", for: account, client: client, app: app)
             #expect(try await client.send(.PUT, "/email/", json: #"{"email":"Same@Example.com"}"#, token: account.token).status == .ok)
@@ -78,7 +78,7 @@ struct EmailChangeNoticeTests {
     }
 
     /// Sets the address, delivers its verification mail and follows the link.
-    private func verify(_ address: String, for account: Client.Account, client: Client, app: Application) async throws {
+    private func verify(_ address: String, for account: APIClient.Account, client: APIClient, app: Application) async throws {
         let sent = try mailFiles(app).count
         try #require(try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
         try #require(try await runWorker(app) { try mailFiles(app).count == sent + 1 })

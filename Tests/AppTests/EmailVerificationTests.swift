@@ -9,7 +9,7 @@ import VaporTesting
 struct EmailVerificationTests {
     @Test func changingTheAddressStoresItUnverifiedAndTheLinkVerifiesIt() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let address = "\(account.username)@example.com"
             let change = try await client.send(.PUT, "/email/", json: #"{"email":"  \#(address) "}"#, token: account.token)
@@ -31,7 +31,7 @@ struct EmailVerificationTests {
 
     @Test func theModelStillReadsAnAccountWhoseAddressWasChanged() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let before = Date()
             try await client.send(.PUT, "/email/", json: #"{"email":"read.back@example.com"}"#, token: account.token)
@@ -46,7 +46,7 @@ struct EmailVerificationTests {
 
     @Test func aTokenForAReplacedAddressIsInvalidAndActivatesNothing() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"old@example.com"}"#, token: account.token)
             let oldLink = app.emailVerifier.link(userID: account.id, email: "old@example.com")
@@ -60,7 +60,7 @@ struct EmailVerificationTests {
 
     @Test func changingAVerifiedAddressMakesItUnverifiedAgain() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"first@example.com"}"#, token: account.token)
             let link = app.emailVerifier.link(userID: account.id, email: "first@example.com")
@@ -73,7 +73,7 @@ struct EmailVerificationTests {
 
     @Test func expiredForeignKeyedAndUnknownUserTokensAreInvalid() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let address = "\(account.username)@example.com"
             try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
@@ -93,7 +93,7 @@ struct EmailVerificationTests {
 
     @Test func unauthenticatedOrInvalidEmailChangesChangeNothing() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             #expect(try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#).status == .unauthorized)
             for bad in [#"{}"#, #"{"email":""}"#, #"{"email":"a@example.com\r\nBcc: x@evil.com"}"#,
@@ -109,7 +109,7 @@ struct EmailVerificationTests {
     @Test(.enabled(if: ReferencePython.executable != nil, Comment(rawValue: ReferencePython.unavailable)))
     func aTokenMintedByItsdangerousVerifiesTheUser() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let address = "张三\(account.id)@例子.中国"
             let change = try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)

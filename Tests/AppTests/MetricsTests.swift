@@ -10,7 +10,7 @@ struct MetricsTests {
 
     @Test func theWalkThroughMovesTheFunnelByOneAndRequestsAreCounted() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"\#(account.username)@example.com"}"#, token: account.token)
             #expect(try await runWorker(app) { try mailFiles(app).count == 1 })

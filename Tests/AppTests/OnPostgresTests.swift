@@ -22,7 +22,7 @@ struct OnPostgresTests {
             // The listener signals once when it starts listening (for jobs committed while nobody listened).
             try #require(await Self.signalled(woken, within: 30), "the listener never started listening")
 
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let changed = try await client.send(.PUT, "/email/", json: #"{"email":"first@example.com"}"#, token: account.token)
             try #require(changed.status == .ok)

@@ -8,7 +8,7 @@ struct PageAndCORSTests {
 
     @Test func theVerificationPageIsServed() async throws {
         try await withMeiduo { app in
-            let page = try await Client(app: app).send(.GET, "/success_verify_email.html?token=abc")
+            let page = try await APIClient(app: app).send(.GET, "/success_verify_email.html?token=abc")
             #expect(page.status == .ok)
             #expect(page.headers.contentType == .html)
             #expect(page.body.string.contains(#"<div id="result" role="status" aria-live="polite""#))
@@ -18,7 +18,7 @@ struct PageAndCORSTests {
 
     @Test func aPreflightFromAnAllowedOriginIsAnswered() async throws {
         try await withMeiduo({ $0.corsAllowedOrigins = [Self.frontEnd] }) { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let preflight = try await client.send(.OPTIONS, "/email/", headers: [
                 "Origin": Self.frontEnd, "Access-Control-Request-Method": "PUT",
                 "Access-Control-Request-Headers": "authorization, content-type",
@@ -36,14 +36,14 @@ struct PageAndCORSTests {
 
     @Test func anotherOriginGetsNoCORSHeaders() async throws {
         try await withMeiduo({ $0.corsAllowedOrigins = [Self.frontEnd] }) { app in
-            let response = try await Client(app: app).send(.GET, "/emails/verification/", headers: ["Origin": "http://evil.example"])
+            let response = try await APIClient(app: app).send(.GET, "/emails/verification/", headers: ["Origin": "http://evil.example"])
             #expect(response.headers.first(name: "Access-Control-Allow-Origin") != "http://evil.example")
         }
     }
 
     @Test func withoutCORSSettingsNoOriginIsAllowed() async throws {
         try await withMeiduo { app in
-            let response = try await Client(app: app).send(.GET, "/emails/verification/", headers: ["Origin": Self.frontEnd])
+            let response = try await APIClient(app: app).send(.GET, "/emails/verification/", headers: ["Origin": Self.frontEnd])
             #expect(response.headers.first(name: "Access-Control-Allow-Origin") == nil)
         }
     }

@@ -13,7 +13,7 @@ struct RateLimitTests {
             let start = Date(timeIntervalSince1970: 1_800_000_000)  // the start of a 60-second window
             let clock = NIOLockedValueBox(start)
             app.now = { clock.withLockedValue { $0 } }
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let wrong = #"{"username":"\#(account.username)","password":"wrong-password"}"#
             for _ in 0..<3 {
@@ -33,7 +33,7 @@ struct RateLimitTests {
 
     @Test func registrationAndSignInAreCountedApart() async throws {
         try await withMeiduo({ $0.authRateLimit = RateLimit(requests: 2, seconds: 3600) }) { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let first = try await client.register()
             _ = try await client.register()
             let third = try await client.send(.POST, "/users/", json: #"{"username":"\#(uniqueUsername())","password":"password123"}"#)
@@ -50,7 +50,7 @@ struct RateLimitTests {
             settings.rateLimitClientHeader = "X-Forwarded-For"
         }
         try await withMeiduo(behindProxy) { app async throws in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let body = #"{"username":"nobody_here","password":"password123"}"#
             func signIn(from address: String) async throws -> HTTPStatus {
                 try await client.send(.POST, "/authorizations/", json: body, headers: ["X-Forwarded-For": address]).status

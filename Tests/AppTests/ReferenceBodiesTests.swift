@@ -8,7 +8,7 @@ import VaporTesting
 struct ReferenceBodiesTests {
     @Test func registrationLengthErrors() async throws {
         try await withMeiduo { app in
-            let response = try await Client(app: app).send(.POST, "/users/", json: #"{"username":"abc","password":"short"}"#)
+            let response = try await APIClient(app: app).send(.POST, "/users/", json: #"{"username":"abc","password":"short"}"#)
             #expect(response.status == .badRequest)
             #expect(response.body.string == #"{"username":["仅允许5-20个字符的用户名"],"password":["仅允许8-20个字符的密码"]}"#)
         }
@@ -16,7 +16,7 @@ struct ReferenceBodiesTests {
 
     @Test func signInWithAWrongPassword() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let response = try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(account.username)","password":"wrong-password"}"#)
             #expect(response.status == .badRequest)
@@ -26,7 +26,7 @@ struct ReferenceBodiesTests {
 
     @Test func profileWithoutAndWithABadToken() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let missing = try await client.send(.GET, "/user/")
             #expect(missing.status == .unauthorized)
             #expect(missing.body.string == #"{"detail":"身份认证信息未提供。"}"#)
@@ -39,7 +39,7 @@ struct ReferenceBodiesTests {
 
     @Test func emailChangeWithAnInvalidAddress() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let response = try await client.send(.PUT, "/email/", json: #"{"email":"not-an-email"}"#, token: account.token)
             #expect(response.status == .badRequest)
@@ -49,7 +49,7 @@ struct ReferenceBodiesTests {
 
     @Test func verificationMessages() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             for path in ["/emails/verification/", "/emails/verification/?token="] {
                 let response = try await client.send(.GET, path)
                 #expect(response.status == .badRequest)
@@ -63,7 +63,7 @@ struct ReferenceBodiesTests {
 
     @Test func successBodiesHaveTheSeedsMembersInOrder() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let username = uniqueUsername()
             let created = try await client.send(.POST, "/users/", json: #"{"username":"\#(username)","password":"password123"}"#)
             #expect(created.status == .created)

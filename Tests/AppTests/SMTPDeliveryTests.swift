@@ -26,7 +26,7 @@ struct SMTPDeliveryTests {
         let server = try TestSMTPServer.start(.startTLS(auth: ("shop", "pa55-word")))
         defer { server.stop() }
         try await withMeiduo(try Self.smtp(server, .startTLS, user: "shop", password: "pa55-word")) { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let address = "\(account.username)@example.com"
             try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
@@ -50,7 +50,7 @@ struct SMTPDeliveryTests {
         let server = try TestSMTPServer.start(.startTLS(auth: ("shop", "right")))
         defer { server.stop() }
         try await withMeiduo(try Self.smtp(server, .startTLS, user: "shop", password: "wrong")) { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
             #expect(try await runWorker(app) { try await app.jobQueue.countsByState()[.dead] == 1 })
@@ -66,7 +66,7 @@ struct SMTPDeliveryTests {
             let server = try TestSMTPServer.start(.refusingRecipients(reply: reply))
             defer { server.stop() }
             try await withMeiduo(try Self.smtp(server)) { app in
-                let client = Client(app: app)
+                let client = APIClient(app: app)
                 let account = try await client.register()
                 try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
                 #expect(try await runWorker(app) { try await app.jobQueue.list(state: nil, limit: 1).first?.lastError != nil })

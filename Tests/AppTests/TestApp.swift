@@ -38,7 +38,7 @@ func uniqueUsername(_ prefix: String = "u") -> String {
 }
 
 /// Speaks to the app as a client would: JSON in, status and raw body out.
-struct Client {
+struct APIClient {
     let app: Application
 
     @discardableResult

@@ -11,7 +11,7 @@ struct VerificationMailTests {
     @Test(.enabled(if: ReferencePython.executable != nil, Comment(rawValue: ReferencePython.unavailable)))
     func theMailForAnEmailChangeReadsRightAndItsLinkVerifies() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             let address = "\(account.username)@example.com"
             let change = try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
@@ -56,7 +56,7 @@ struct VerificationMailTests {
         try await withMeiduo({ $0.verifyEmailResendInterval = 60 }) { app in
             let clock = NIOLockedValueBox(Date())
             app.now = { clock.withLockedValue { $0 } }
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             #expect(try await client.send(.PUT, "/email/", json: #"{"email":"one@example.com"}"#, token: account.token).status == .ok)
             clock.withLockedValue { $0 += 45.5 }
@@ -76,7 +76,7 @@ struct VerificationMailTests {
 
     @Test func anUnsendableJobGoesDeadWithItsReasonAndOthersStillGo() async throws {
         try await withMeiduo { app in
-            let client = Client(app: app)
+            let client = APIClient(app: app)
             let account = try await client.register()
             try await app.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: account.id, email: "broken\r\n@example.com"), on: app.jobQueue.database)
             try await client.send(.PUT, "/email/", json: #"{"email":"fine@example.com"}"#, token: account.token)

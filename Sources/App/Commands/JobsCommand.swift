@@ -14,7 +14,7 @@ struct JobsCommand: AsyncCommandGroup {
         var help: String { "Counts jobs by state." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let counts = try await context.application.jobQueue.countsByState()
+            let counts = try await context.application.migratedJobQueue().countsByState()
             for state in JobState.allCases {
                 context.console.print("\(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(counts[state] ?? 0)")
             }
@@ -35,11 +35,11 @@ struct JobsCommand: AsyncCommandGroup {
             var state: JobState?
             if let name = signature.state {
                 guard let parsed = JobState(rawValue: name) else {
-                    throw Abort(.badRequest, reason: "--state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw UsageError("--state must be one of \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 state = parsed
             }
-            let jobs = try await context.application.jobQueue.list(state: state, limit: max(1, signature.limit ?? 20))
+            let jobs = try await context.application.migratedJobQueue().list(state: state, limit: max(1, signature.limit ?? 20))
             for job in jobs {
                 let runAt = Date(timeIntervalSince1970: Double(job.runAt) / 1000)
                 context.console.print("#\(job.id) \(job.kind) \(job.state.rawValue) attempt \(job.attempt)/\(job.maxAttempts) run_at \(runAt)")
@@ -62,11 +62,11 @@ struct JobsCommand: AsyncCommandGroup {
             if signature.jobs != "all-dead" {
                 let parsed = signature.jobs.split(separator: ",").map { Int64($0.trimmingCharacters(in: .whitespaces)) }
                 guard !parsed.isEmpty, parsed.allSatisfy({ $0 != nil }) else {
-                    throw Abort(.badRequest, reason: "give job ids like 12,13 or the word all-dead")
+                    throw UsageError("give job ids like 12,13 or the word all-dead")
                 }
                 ids = parsed.compactMap { $0 }
             }
-            let retried = try await context.application.jobQueue.retryDead(ids: ids)
+            let retried = try await context.application.migratedJobQueue().retryDead(ids: ids)
             context.console.print("retried \(retried.count) job(s)\(retried.isEmpty ? "" : ": " + retried.map(String.init).joined(separator: ","))")
             if let ids, Set(ids) != Set(retried) {
                 let skipped = Set(ids).subtracting(retried).sorted().map(String.init).joined(separator: ",")
@@ -80,7 +80,7 @@ struct JobsCommand: AsyncCommandGroup {
         var help: String { "Deletes completed jobs older than JOB_RETENTION_SECONDS (default 7 days)." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let pruned = try await context.application.jobQueue.pruneCompleted()
+            let pruned = try await context.application.migratedJobQueue().pruneCompleted()
             context.console.print("pruned \(pruned) completed job(s)")
         }
     }

@@ -19,7 +19,7 @@ struct SendTestMailCommand: AsyncCommand {
     }
 
     func run(using context: CommandContext, signature: Signature) async throws {
-        guard let address = signature.to else { throw Abort(.badRequest, reason: "give the recipient: --to ADDRESS") }
+        guard let address = signature.to else { throw UsageError("give the recipient: --to ADDRESS") }
         let settings = context.application.settings.mail
         let message = try Message(
             from: settings.from, to: [Mailbox(address, field: "--to")], subject: settings.siteName + "测试邮件",

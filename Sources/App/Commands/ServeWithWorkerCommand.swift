@@ -1,3 +1,4 @@
+import SQLKit
 import Vapor
 
 /// `meiduo serve`: Vapor's serve command plus `--no-worker`. By default a mail worker runs in the same process,
@@ -25,6 +26,7 @@ struct ServeWithWorkerCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
+        try await Schema.requireMigrated(app.db as! any SQLDatabase)
         if !signature.noWorker {
             app.startInProcessWorker()
         }

@@ -1,5 +1,6 @@
 import Dispatch
 import NIOConcurrencyHelpers
+import SQLKit
 import Vapor
 
 /// `meiduo worker`: runs queue workers alone until SIGTERM or SIGINT, then stops gracefully.
@@ -22,8 +23,9 @@ struct WorkerCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         if let concurrency = signature.concurrency, concurrency < 1 {
-            throw Abort(.badRequest, reason: "--concurrency must be at least 1")
+            throw UsageError("--concurrency must be at least 1")
         }
+        try await Schema.requireMigrated(context.application.db as! any SQLDatabase)
         let running = context.application.startWorker(concurrency: signature.concurrency, queue: signature.queue)
         let received = await TerminationSignal.next()
         context.application.logger.notice("received signal \(received); stopping the worker")

@@ -10,7 +10,7 @@ struct APIErrorMiddleware: AsyncMiddleware {
         } catch {
             let apiError = Self.methodNotAllowed(error, request: request) ?? Self.apiError(for: error, request: request)
             if apiError.status == .internalServerError {
-                request.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+                request.logger.error("request failed", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
             }
             return apiError.body.response(status: apiError.status, headers: apiError.headers)
         }

@@ -70,6 +70,7 @@ extension Application {
         var configuration = settings.queue.worker
         configuration.concurrency = concurrency ?? configuration.concurrency
         let metrics = self.metrics
+        configuration.describeError = DatabaseErrorText.describe
         configuration.onOutcome = { kind, outcome, seconds in metrics.job(kind: kind, outcome: outcome, seconds: seconds) }
         let jobQueue = queue.map { self.jobQueue.named($0) } ?? self.jobQueue
         let worker = Worker(queue: jobQueue, registry: jobRegistry, configuration: configuration, logger: logger)

@@ -24,7 +24,7 @@ struct PostgresJobNotifications: Sendable {
                 } catch {
                     if !Task.isCancelled {
                         logger.warning("cannot listen for job notifications; retrying",
-                                       metadata: ["error": "\(String(reflecting: error))", "in_seconds": "\(retryDelay)"])
+                                       metadata: ["error": "\(DatabaseErrorText.describe(error))", "in_seconds": "\(retryDelay)"])
                     }
                 }
                 try? await Task.sleep(nanoseconds: UInt64(retryDelay * 1e9))
@@ -43,7 +43,7 @@ struct PostgresJobNotifications: Sendable {
             }
         } catch {
             if !Task.isCancelled {
-                logger.warning("job notifications interrupted; reconnecting", metadata: ["error": "\(error)"])
+                logger.warning("job notifications interrupted; reconnecting", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
             }
         }
     }
