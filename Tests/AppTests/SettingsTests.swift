@@ -1,3 +1,4 @@
+import JobQueue
 import Testing
 
 @testable import App
@@ -31,6 +32,29 @@ struct SettingsTests {
             }
             #expect(error.variable == name)
         }
+    }
+
+    @Test func theLeaseRenewalAndTheJobTimeLimitMustFitTogether() throws {
+        let defaults = try Settings.load(from: [:], production: false)
+        #expect(Worker.leaseRenewalSeconds(defaults.queue.worker, leaseSeconds: defaults.queue.queue.leaseSeconds) == 10)
+        #expect(defaults.queue.worker.jobTimeoutSeconds == 300)
+        let short = try Settings.load(from: ["JOB_LEASE_SECONDS": "6"], production: false)
+        #expect(Worker.leaseRenewalSeconds(short.queue.worker, leaseSeconds: 6) == 1, "a sixth of a short lease")
+        #expect(short.queue.worker.maintenanceIntervalSeconds == 6, "a short lease is rescued soon after it expires")
+
+        let renewal = try #require(throws: SettingsError.self) {
+            try Settings.load(from: ["JOB_LEASE_SECONDS": "30", "JOB_LEASE_RENEW_INTERVAL": "11"], production: false)
+        }
+        #expect(renewal.description == "JOB_LEASE_RENEW_INTERVAL must be at most a third of JOB_LEASE_SECONDS (30.0 s), so that a missed renewal leaves the lease standing")
+        #expect(throws: Never.self) { try Settings.load(from: ["JOB_LEASE_SECONDS": "30", "JOB_LEASE_RENEW_INTERVAL": "10"], production: false) }
+
+        let smtp = ["EMAIL_BACKEND": "smtp", "EMAIL_TIMEOUT": "30"]
+        let timeLimit = try #require(throws: SettingsError.self) {
+            try Settings.load(from: smtp.merging(["JOB_TIMEOUT": "20"]) { $1 }, production: false)
+        }
+        #expect(timeLimit.description == "JOB_TIMEOUT must be at least EMAIL_TIMEOUT (30.0 s), the time one SMTP step may take")
+        #expect(throws: Never.self) { try Settings.load(from: smtp.merging(["JOB_TIMEOUT": "30"]) { $1 }, production: false) }
+        #expect(throws: Never.self) { try Settings.load(from: ["JOB_TIMEOUT": "5"], production: false) }
     }
 
     @Test func databaseURLs() {
