@@ -19,7 +19,6 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var text: String { lines.joined(separator: " ") }
-    public var isPositive: Bool { (200..<400).contains(code) }
     public var isTransientFailure: Bool { (400..<500).contains(code) }
     public var description: String { "\(code) \(text)" }
 }

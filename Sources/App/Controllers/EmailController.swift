@@ -25,7 +25,7 @@ struct EmailController: RouteCollection {
         let change = AddressChange(userID: userID, email: input.email, now: app.now(),
                                    resendInterval: app.settings.verifyEmailResendInterval, jobs: app.jobQueue)
         let noticeQueued: Bool
-        switch try await change.apply(on: request.db) {
+        switch try await change.apply(in: AddressStores.store(on: request.db)) {
         case .changed(let notice): noticeQueued = notice
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
         case .noSuchUser: throw SessionAuthenticator.userNotFound
@@ -48,8 +48,8 @@ struct EmailController: RouteCollection {
             request.logger.info("verification token refused: \(error)")
             throw APIError.message(Self.invalidToken)
         }
-        switch try await AccountAddress.activate(userID: claims.userID, email: claims.email,
-                                                 at: request.application.now(), on: request.db as! any SQLDatabase) {
+        switch try await AddressStores.store(on: request.db).activate(userID: claims.userID, email: claims.email,
+                                                                     at: request.application.now()) {
         case .activated: request.application.metrics.funnel("verified")
         case .alreadyActive: break
         case .addressReplaced: throw APIError.message(Self.invalidToken)

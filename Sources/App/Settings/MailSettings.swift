@@ -2,7 +2,7 @@ import Foundation
 import Mail
 import SMTPClient
 
-/// How verification mail is made and delivered (DESIGN.md §6); names as Django's settings.
+/// How verification mail is made and delivered: `EMAIL_*`, named as Django's settings.
 public struct MailSettings: Sendable {
     public enum Backend: Sendable {
         /// One `.eml` per message in a folder: the embedded default.

@@ -1,6 +1,6 @@
 import JobQueue
 
-/// The job queue and its workers (DESIGN.md §5).
+/// The job queue and its workers: `JOB_*` and `WORKER_*`.
 public struct QueueSettings: Sendable {
     public var queue = JobQueue.Configuration()
     public var worker = Worker.Configuration()

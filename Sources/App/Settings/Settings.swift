@@ -1,6 +1,6 @@
 import Foundation
 
-/// Everything the service reads from its environment (DESIGN.md §7), parsed once at start-up.
+/// Everything the service reads from its environment (the README's Settings table), parsed once at start-up.
 public struct Settings: Sendable {
     /// A development key: at least 32 bytes (the JWT library refuses shorter HMAC keys), refused in production.
     public static let developmentSecretKey = "meiduo-development-secret-key-do-not-use-in-production"
@@ -68,7 +68,7 @@ public struct Settings: Sendable {
             verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
             verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
-            authRateLimit: try reader.value("AUTH_RATE_LIMIT", default: defaults.authRateLimit, parse: Self.rateLimit),
+            authRateLimit: try reader.rateLimit("AUTH_RATE_LIMIT", default: defaults.authRateLimit),
             rateLimitClientHeader: reader.string("RATE_LIMIT_CLIENT_HEADER"),
             jwtExpiration: try reader.positiveInteger("JWT_EXPIRATION", default: defaults.jwtExpiration),
             bcryptCost: Int(try reader.integer("BCRYPT_COST", default: Int64(defaults.bcryptCost), minimum: 4, maximum: 31)),
@@ -80,11 +80,6 @@ public struct Settings: Sendable {
         )
         try settings.validate(production: production)
         return settings
-    }
-
-    /// `N/SECONDS`, or `off`.
-    static func rateLimit(_ text: String) -> RateLimit?? {
-        text.lowercased() == "off" ? .some(nil) : RateLimit(parsing: text).map { .some($0) }
     }
 
     /// Checks that hold whichever way the settings were made.
@@ -153,6 +148,16 @@ struct VariableReader {
             throw SettingsError(variable: name, problem: "must be a positive number of seconds")
         }
         return number
+    }
+
+    /// `N/SECONDS`, or `off` (nil: no limit).
+    func rateLimit(_ name: String, default fallback: RateLimit?) throws(SettingsError) -> RateLimit? {
+        guard let raw = string(name) else { return fallback }
+        if raw.lowercased() == "off" { return nil }
+        guard let limit = RateLimit(parsing: raw) else {
+            throw SettingsError(variable: name, problem: "must be N/SECONDS (like 20/60) or off")
+        }
+        return limit
     }
 
     /// Like `seconds`, nil when unset.

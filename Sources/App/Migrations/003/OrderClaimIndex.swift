@@ -2,10 +2,10 @@ import Fluent
 import JobQueue
 import SQLKit
 
-/// Databases made by the first release get the claim index in the claim's order (see `JobsTable.createClaimIndex`).
+/// Databases made by the first release get the claim index in the claim's order (see `QueueSchema.createClaimIndex`).
 struct OrderClaimIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await JobsTable.replaceUnorderedClaimIndex(on: database as! any SQLDatabase)
+        try await QueueSchema.replaceUnorderedClaimIndex(on: database as! any SQLDatabase)
     }
 
     /// Nothing to undo: the ordered index serves the first release's claim as well.

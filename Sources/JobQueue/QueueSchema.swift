@@ -2,11 +2,12 @@ import SQLKit
 
 /// The queue's tables, the same on SQLite and PostgreSQL: `jobs`, and `job_leaders` (which worker runs the
 /// rescuer and the pruner).
-public enum JobsTable {
-    public static let name = "jobs"
+public enum QueueSchema {
+    public static let jobsTable = "jobs"
+    public static let leadersTable = "job_leaders"
 
     public static func create(on database: any SQLDatabase) async throws {
-        try await database.create(table: name).ifNotExists()
+        try await database.create(table: jobsTable).ifNotExists()
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
             .column("queue", type: .text, .notNull)
             .column("kind", type: .text, .notNull)
@@ -35,7 +36,7 @@ public enum JobsTable {
 
     /// One row per leadership (`maintenance`): the worker holding it and until when, on the database's clock.
     public static func createLeaders(on database: any SQLDatabase) async throws {
-        try await database.create(table: "job_leaders").ifNotExists()
+        try await database.create(table: leadersTable).ifNotExists()
             .column("name", type: .text, .primaryKey(autoIncrement: false))
             .column("holder", type: .text, .notNull)
             .column("expires_at", type: .bigint, .notNull)
@@ -55,7 +56,7 @@ public enum JobsTable {
     }
 
     public static func drop(on database: any SQLDatabase) async throws {
-        try await database.drop(table: "job_leaders").ifExists().run()
-        try await database.drop(table: name).ifExists().run()
+        try await database.drop(table: leadersTable).ifExists().run()
+        try await database.drop(table: jobsTable).ifExists().run()
     }
 }

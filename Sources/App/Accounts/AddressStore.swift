@@ -1,0 +1,64 @@
+import Foundation
+import Fluent
+import JobQueue
+import SQLKit
+
+/// Where an address change reads the account and writes the change with its mails, all or nothing, and where a
+/// verification marks the address active: one implementation per database.
+protocol AddressStore: Sendable {
+    /// One read-decide-write round: `decide` sees the account as read, and what it decides is written only if the
+    /// account still holds that. Nil when another change got there first (decide again); `.noSuchUser` when the
+    /// account is gone.
+    func attemptChange(userID: Int64, _ decide: @escaping @Sendable (AccountAddress.Current) -> AddressChangeDecision,
+                       write: AddressChangeWrite) async throws -> AddressChange.Outcome?
+
+    func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation
+}
+
+/// What a change writes once decided: the new address and the mails for it.
+struct AddressChangeWrite: Sendable {
+    var userID: Int64
+    var email: String
+    var now: Date
+    var resendInterval: Int64
+    var jobs: JobQueue
+
+    var verificationMail: SendVerifyEmailJob.Payload { .init(userID: userID, email: email) }
+    /// Several changes before the mail goes out coalesce into one mail, to the latest address.
+    var verificationMailKey: String { "verify-email:\(userID)" }
+
+    func notice(to oldEmail: String?) -> SendEmailChangedNoticeJob.Payload? {
+        oldEmail.map { SendEmailChangedNoticeJob.Payload(userID: userID, oldEmail: $0, newEmail: email) }
+    }
+
+    func update(seen: AccountAddress.Current) -> SQLQueryString {
+        AccountAddress.replacement(userID: userID, seen: seen, with: email, at: now,
+                                   queuedNoLaterThan: AddressChangeDecision.cutoff(now: now, resendInterval: resendInterval))
+    }
+}
+
+enum AddressStores {
+    /// The store for `database`'s dialect.
+    static func store(on database: any Database) -> any AddressStore {
+        let sql = database as! any SQLDatabase
+        return sql.dialect.name == "postgresql" ? PostgresAddressStore(database: sql) : SQLiteAddressStore(database: database)
+    }
+}
+
+extension AddressStore {
+    /// Reads the account and decides; `.changed` or `.throttled` to return, or the notice to write with the change.
+    func read(userID: Int64, on database: any SQLDatabase,
+              _ decide: (AccountAddress.Current) -> AddressChangeDecision) async throws -> ChangeRead {
+        guard let current = try await AccountAddress.current(userID: userID, on: database) else { return .done(.noSuchUser) }
+        switch decide(current) {
+        case .throttled(let seconds): return .done(.throttled(retryAfter: seconds))
+        case .change(let noticeTo): return .write(seen: current, noticeTo: noticeTo)
+        }
+    }
+}
+
+/// A read's result: the outcome already, or what to write.
+enum ChangeRead {
+    case done(AddressChange.Outcome)
+    case write(seen: AccountAddress.Current, noticeTo: String?)
+}

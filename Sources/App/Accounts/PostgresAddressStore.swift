@@ -1,0 +1,34 @@
+import Foundation
+import SQLKit
+
+/// PostgreSQL: a plain read, then the update and the job inserts in one statement (data-modifying WITH queries:
+/// one round trip, no transaction to open and close), conditional on the account still holding what was read.
+struct PostgresAddressStore: AddressStore {
+    let database: any SQLDatabase
+
+    func attemptChange(userID: Int64, _ decide: @escaping @Sendable (AccountAddress.Current) -> AddressChangeDecision,
+                       write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
+        switch try await read(userID: userID, on: database, decide) {
+        case .done(let outcome):
+            return outcome
+        case .write(let seen, let noticeTo):
+            let notice = write.notice(to: noticeTo)
+            let jobs = write.jobs
+            var statement: SQLQueryString = """
+                WITH changed AS (\(write.update(seen: seen))),
+                verification_mail AS (\(try jobs.insertion(SendVerifyEmailJob.self, write.verificationMail,
+                                                           uniqueKey: write.verificationMailKey, forEachRowOf: "changed")))
+                """
+            if let notice {
+                statement += ", notice_mail AS (\(try jobs.insertion(SendEmailChangedNoticeJob.self, notice, forEachRowOf: "changed")))"
+            }
+            statement += " SELECT \(jobs.notification) FROM changed"
+            let changed = try await database.raw(statement).first() != nil
+            return changed ? .changed(noticeQueued: notice != nil) : nil
+        }
+    }
+
+    func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation {
+        try await AccountAddress.activate(userID: userID, email: email, at: now, on: database)
+    }
+}

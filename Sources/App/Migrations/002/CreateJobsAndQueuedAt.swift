@@ -1,0 +1,20 @@
+import Fluent
+import JobQueue
+import SQLKit
+
+/// The job queue's table, and the users' column that records when each one's last verification mail was queued
+/// (for the resend throttle).
+struct CreateJobsAndQueuedAt: AsyncMigration {
+    /// The name the first release recorded it under.
+    var name: String { "App.CreateJobs" }
+
+    func prepare(on database: any Database) async throws {
+        try await QueueSchema.create(on: database as! any SQLDatabase)
+        try await database.schema(User.schema).field("verification_queued_at", .datetime).update()
+    }
+
+    func revert(on database: any Database) async throws {
+        try await database.schema(User.schema).deleteField("verification_queued_at").update()
+        try await QueueSchema.drop(on: database as! any SQLDatabase)
+    }
+}
