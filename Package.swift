@@ -27,13 +27,16 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        .target(name: "PythonJSON"),
         .target(
             name: "SignedToken",
             dependencies: [
+                "PythonJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ExtrasBase64", package: "swift-extras-base64"),
             ]
         ),
+        .target(name: "MeiduoTokens", dependencies: ["SignedToken", "PythonJSON"]),
         .target(
             name: "SMTPClient",
             dependencies: [
@@ -61,7 +64,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SignedToken", "SMTPClient", "Mail", "JobQueue",
+                "SignedToken", "PythonJSON", "MeiduoTokens", "SMTPClient", "Mail", "JobQueue",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -83,17 +86,18 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
-        .executableTarget(name: "TokenBench", dependencies: ["SignedToken"]),
+        // Benchmarks (bench/), not shipped.
+        .executableTarget(name: "TokenBench", dependencies: ["SignedToken", "MeiduoTokens"], path: "bench/Sources/TokenBench"),
         .executableTarget(name: "JobQueueBench", dependencies: [
             "JobQueue",
             .product(name: "PostgresKit", package: "postgres-kit"),
             .product(name: "Logging", package: "swift-log"),
-        ]),
+        ], path: "bench/Sources/JobQueueBench"),
         .target(name: "TestSupport", dependencies: [
             .product(name: "PostgresKit", package: "postgres-kit"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
-        .testTarget(name: "SignedTokenTests", dependencies: ["SignedToken", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "SignedTokenTests", dependencies: ["SignedToken", "PythonJSON", "MeiduoTokens", "TestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "SMTPClientTests", dependencies: [
             "SMTPClient", "TestSupport",
@@ -110,7 +114,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "TestSupport", "JobQueue", "SMTPClient", "SignedToken",
+            "App", "TestSupport", "JobQueue", "SMTPClient", "SignedToken", "PythonJSON", "MeiduoTokens",
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Fluent", package: "fluent"),

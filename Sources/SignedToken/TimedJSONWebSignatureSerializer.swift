@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PythonJSON
 
 /// Timed JWS tokens compatible with itsdangerous 1.1.0's `TimedJSONWebSignatureSerializer` (no salt):
 /// `b64url({"alg","iat","exp"}) . b64url(payload) . b64url(HMAC(SECRET_KEY, first two parts))`.

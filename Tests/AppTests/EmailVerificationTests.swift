@@ -1,4 +1,5 @@
 import Foundation
+import MeiduoTokens
 import SignedToken
 import Testing
 import TestSupport

@@ -1,3 +1,4 @@
+import PythonJSON
 import Testing
 
 @testable import SignedToken

@@ -1,4 +1,5 @@
 import Foundation
+import MeiduoTokens
 import Testing
 
 @testable import SignedToken

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import MeiduoTokens
 import SignedToken
 import TestSupport
 

@@ -1,3 +1,4 @@
+import MeiduoTokens
 import Testing
 import TestSupport
 

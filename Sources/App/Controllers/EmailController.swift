@@ -1,4 +1,5 @@
 import Fluent
+import MeiduoTokens
 import SignedToken
 import SQLKit
 import Vapor

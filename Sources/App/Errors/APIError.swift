@@ -1,3 +1,4 @@
+import PythonJSON
 import SignedToken
 import Vapor
 

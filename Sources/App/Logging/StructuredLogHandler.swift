@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
+import PythonJSON
 import SignedToken
 
 /// One line per event, as JSON or logfmt (`LOG_FORMAT`), for log shippers: time, level, logger, message, then the

@@ -1,3 +1,4 @@
+import MeiduoTokens
 import SignedToken
 import Vapor
 

@@ -3,6 +3,7 @@
 // "SIGN_PER_SECOND VERIFY_PER_SECOND".
 //   TokenBench [count]
 import Foundation
+import MeiduoTokens
 import SignedToken
 
 let count = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1])! : 200_000
