@@ -15,6 +15,8 @@ public struct JobQueue: Sendable {
         public var completedRetentionSeconds: Double = 7 * 86_400
         /// Completed jobs deleted per statement when pruning.
         public var pruneBatchSize = 1_000
+        /// Told of each job enqueued (for metrics): by `enqueue`, and by `countEnqueued` for a caller's own INSERTs.
+        public var onEnqueued: (@Sendable (_ kind: String) -> Void)?
 
         public init() {}
     }
@@ -77,7 +79,13 @@ public struct JobQueue: Sendable {
         guard let row = try await database.raw(statement).first() else {
             throw JobQueueError("enqueueing a \(J.kind) job returned no row")
         }
+        countEnqueued(J.kind)
         return try row.decode(column: "id", as: Int64.self)
+    }
+
+    /// Counts a job a caller inserted with `insertion`, once its statement has succeeded.
+    public func countEnqueued(_ kind: String) {
+        configuration.onEnqueued?(kind)
     }
 
     /// The INSERT behind `enqueue`, returning the job's `id`, for a caller that writes its own rows and its jobs

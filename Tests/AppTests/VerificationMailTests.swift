@@ -44,7 +44,7 @@ struct VerificationMailTests {
     @Test func theAddressAndLinkAreHTMLEscapedInTheHTMLPart() async throws {
         try await withMeiduo { app in
             let renderer = MailRenderer(app: app)
-            let bodies = try await renderer.render(SendVerifyEmailJob.template, SendVerifyEmailJob.Context(
+            let bodies = try await renderer.render(VerificationMail.templateName, subject: "s", context: VerificationMail.Context(
                 siteName: "美多商城", email: "a&b'<x>@example.com", link: "http://h/p?token=a&x=\"1\"", expiresHours: 24))
             #expect(bodies.html.contains("a&amp;b&#39;&lt;x&gt;@example.com") || bodies.html.contains("a&amp;b&#x27;&lt;x&gt;@example.com"))
             #expect(bodies.html.contains("href=\"http://h/p?token=a&amp;x=&quot;1&quot;\""))

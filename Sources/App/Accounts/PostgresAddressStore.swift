@@ -23,8 +23,10 @@ struct PostgresAddressStore: AddressStore {
                 statement += ", notice_mail AS (\(try jobs.insertion(SendEmailChangedNoticeJob.self, notice, forEachRowOf: "changed")))"
             }
             statement += " SELECT \(jobs.notification) FROM changed"
-            let changed = try await database.raw(statement).first() != nil
-            return changed ? .changed(noticeQueued: notice != nil) : nil
+            guard try await database.raw(statement).first() != nil else { return nil }
+            jobs.countEnqueued(SendVerifyEmailJob.kind)
+            if notice != nil { jobs.countEnqueued(SendEmailChangedNoticeJob.kind) }
+            return .changed
         }
     }
 

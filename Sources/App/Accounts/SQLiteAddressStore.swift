@@ -19,7 +19,7 @@ struct SQLiteAddressStore: AddressStore {
                 try await write.jobs.enqueue(SendVerifyEmailJob.self, write.verificationMail, on: sql, uniqueKey: write.verificationMailKey)
                 let notice = write.notice(to: noticeTo)
                 if let notice { try await write.jobs.enqueue(SendEmailChangedNoticeJob.self, notice, on: sql) }
-                return .changed(noticeQueued: notice != nil)
+                return .changed
             }
         }
     }

@@ -25,16 +25,13 @@ struct EmailController: RouteCollection {
         let app = request.application
         let change = AddressChange(userID: userID, email: input.email, now: app.now(),
                                    resendInterval: app.settings.verifyEmailResendInterval, jobs: app.jobQueue)
-        let noticeQueued: Bool
         switch try await change.apply(in: AddressStores.store(on: request.db)) {
-        case .changed(let notice): noticeQueued = notice
+        case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
         case .noSuchUser: throw SessionAuthenticator.userNotFound
         case .contended: throw APIError.detail("该账户正被其他请求同时修改，请稍后重试。", status: .conflict)
         }
         app.jobQueue.wakeUp.signal()
-        app.metrics.jobEnqueued(kind: SendVerifyEmailJob.kind)
-        if noticeQueued { app.metrics.jobEnqueued(kind: SendEmailChangedNoticeJob.kind) }
         app.metrics.funnel("queued")
         return EmailChangeResponse(id: userID, email: input.email)
     }

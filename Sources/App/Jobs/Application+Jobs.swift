@@ -36,15 +36,20 @@ extension Application {
 
     /// Sets up the queue on the app's database and registers the jobs this service runs.
     func configureJobs(settings: Settings) {
-        jobQueue = JobQueue(database: db as! any SQLDatabase, configuration: settings.queue.queue)
-        let sender = MailJobSender(
+        var queueConfiguration = settings.queue.queue
+        let metrics = self.metrics
+        queueConfiguration.onEnqueued = { metrics.jobEnqueued(kind: $0) }
+        jobQueue = JobQueue(database: db as! any SQLDatabase, configuration: queueConfiguration)
+        let sender = MailSender(
             renderer: MailRenderer(app: self),
             transport: MeasuredTransport(base: mailTransport(settings.mail), backend: settings.mail.backend.name, metrics: metrics),
             settings: settings.mail)
         var registry = JobRegistry()
-        registry.register(SendVerifyEmailJob(verifier: emailVerifier, sender: sender, metrics: metrics,
-                                             tokenLifetime: settings.verifyEmailTokenExpires))
-        registry.register(SendEmailChangedNoticeJob(sender: sender))
+        registry.register(SendVerifyEmailJob(
+            template: VerificationMail(verifier: emailVerifier, settings: settings.mail, metrics: metrics,
+                                       tokenLifetime: settings.verifyEmailTokenExpires),
+            sender: sender))
+        registry.register(SendEmailChangedNoticeJob(template: EmailChangedNotice(settings: settings.mail), sender: sender))
         jobRegistry = registry
     }
 

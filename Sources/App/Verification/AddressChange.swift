@@ -7,7 +7,7 @@ import JobQueue
 /// read; when another request changed it in between, the change reads and decides again.
 struct AddressChange {
     enum Outcome {
-        case changed(noticeQueued: Bool)
+        case changed
         case throttled(retryAfter: Int)
         case noSuchUser
         /// Other changes of the same account won every attempt.

@@ -1,10 +1,9 @@
 import JobQueue
-import Vapor
 
 /// When a verified address is replaced, tells the old address, naming the new one masked (`a***@example.com`), so
 /// the owner learns of a change they did not make — as Devise's `send_email_changed_notification` and Supabase's
 /// secure email change do. The old address stays informed even though the account no longer points at it.
-struct SendEmailChangedNoticeJob: Job {
+struct EmailChangedNotice: MailTemplate {
     struct Payload: Codable, Sendable, Equatable {
         var userID: Int64
         var oldEmail: String
@@ -24,17 +23,21 @@ struct SendEmailChangedNoticeJob: Job {
         var maskedNewEmail: String
     }
 
-    static let kind = "send_email_changed_notice"
-    static let template = "email_changed"
+    static let jobKind = "send_email_changed_notice"
+    static let templateName = "email_changed"
+    static let messageIDPrefix = "email-changed"
 
-    let sender: MailJobSender
+    let settings: MailSettings
 
-    func perform(_ payload: Payload, context: JobContext) async throws {
-        let siteName = sender.settings.siteName
-        let notice = Context(siteName: siteName, oldEmail: payload.oldEmail,
-                             maskedNewEmail: EmailAddress.masked(payload.newEmail))
-        let messageID = try await sender.send(to: payload.oldEmail, subject: sender.settings.changeNoticeSubject, template: Self.template,
-                                              context: notice, messageIDPrefix: "email-changed", job: context)
+    func recipient(of payload: Payload) -> String { payload.oldEmail }
+
+    func subject(of payload: Payload) -> String { settings.changeNoticeSubject }
+
+    func context(for payload: Payload) -> Context {
+        Context(siteName: settings.siteName, oldEmail: payload.oldEmail, maskedNewEmail: EmailAddress.masked(payload.newEmail))
+    }
+
+    func sent(_ payload: Payload, messageID: String, context: JobContext) {
         context.logger.info("email change notice sent", metadata: ["user_id": "\(payload.userID)", "message_id": "\(messageID)"])
     }
 }

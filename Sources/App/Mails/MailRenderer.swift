@@ -12,16 +12,24 @@ struct MailRenderer: Sendable {
         renderer = SharedRenderer(app.leaf.renderer)
     }
 
-    func render(_ name: String, _ context: some Encodable & Sendable) async throws -> (text: String, html: String) {
+    /// The mail made from the templates `mail/NAME_text.leaf` and `mail/NAME_html.leaf` given `context`.
+    func render(_ name: String, subject: String, context: some Encodable & Sendable) async throws -> RenderedMail {
         // One after the other: with the parsed templates cached a render does not wait, so two child tasks
         // would cost more in scheduling than they save.
-        (try await body("mail/\(name)_text", context), try await body("mail/\(name)_html", context))
+        RenderedMail(subject: subject, text: try await body("mail/\(name)_text", context), html: try await body("mail/\(name)_html", context))
     }
 
     private func body(_ template: String, _ context: some Encodable) async throws -> String {
         let view = try await renderer.leaf.render(path: template, context: context).get()
         return String(buffer: view)
     }
+}
+
+/// A mail ready to address and send.
+struct RenderedMail: Sendable, Equatable {
+    var subject: String
+    var text: String
+    var html: String
 }
 
 /// LeafKit's renderer holds only constants and a lock-guarded cache, so one may serve every thread; it is not

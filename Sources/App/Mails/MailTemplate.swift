@@ -1,0 +1,41 @@
+import JobQueue
+
+/// A kind of mail the service sends: the job kind and payload it is queued under, and how a payload becomes the
+/// mail — recipient, subject, and the context its two Leaf templates (`mail/NAME_text.leaf`, `mail/NAME_html.leaf`)
+/// are rendered with, at send time (so no credential waits in the jobs table).
+protocol MailTemplate: Sendable {
+    associatedtype Payload: Codable & Sendable
+    associatedtype Context: Encodable & Sendable
+
+    /// The job kind stored with each queued mail: it never changes, or queued mail would no longer be sent.
+    static var jobKind: String { get }
+    static var templateName: String { get }
+    /// The Message-ID's first part (`PREFIX.JOBID.ENQUEUEDAT@DOMAIN`).
+    static var messageIDPrefix: String { get }
+
+    func recipient(of payload: Payload) -> String
+    func subject(of payload: Payload) -> String
+    func context(for payload: Payload) -> Context
+    /// Called once the mail is sent: a log line naming what it was, and any metric.
+    func sent(_ payload: Payload, messageID: String, context: JobContext)
+}
+
+/// The one job that sends mail: renders `Template` for its payload and sends it. Registered once per template.
+struct SendMailJob<Template: MailTemplate>: Job {
+    typealias Payload = Template.Payload
+    static var kind: String { Template.jobKind }
+
+    let template: Template
+    let sender: MailSender
+
+    func perform(_ payload: Payload, context: JobContext) async throws {
+        let mail = try await sender.renderer.render(Template.templateName, subject: template.subject(of: payload),
+                                                    context: template.context(for: payload))
+        let messageID = try await sender.send(mail, to: template.recipient(of: payload),
+                                              messageIDPrefix: Template.messageIDPrefix, job: context)
+        template.sent(payload, messageID: messageID, context: context)
+    }
+}
+
+typealias SendVerifyEmailJob = SendMailJob<VerificationMail>
+typealias SendEmailChangedNoticeJob = SendMailJob<EmailChangedNotice>

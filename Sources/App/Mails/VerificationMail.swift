@@ -1,0 +1,46 @@
+import JobQueue
+
+/// The seed's Celery task `send_verify_email`: the mail with the verification link for `{user_id, email}`; the
+/// token is minted when the mail is made.
+struct VerificationMail: MailTemplate {
+    struct Payload: Codable, Sendable, Equatable {
+        var userID: Int64
+        var email: String
+
+        enum CodingKeys: String, CodingKey {
+            case userID = "user_id"
+            case email
+        }
+    }
+
+    /// What the templates `mail/verify_email_*.leaf` are given.
+    struct Context: Encodable, Sendable {
+        var siteName: String
+        var email: String
+        var link: String
+        var expiresHours: Int64
+    }
+
+    static let jobKind = "send_verify_email"
+    static let templateName = "verify_email"
+    static let messageIDPrefix = "verify-email"
+
+    let verifier: EmailVerifier
+    let settings: MailSettings
+    let metrics: ServiceMetrics
+    let tokenLifetime: Int64
+
+    func recipient(of payload: Payload) -> String { payload.email }
+
+    func subject(of payload: Payload) -> String { settings.subject }
+
+    func context(for payload: Payload) -> Context {
+        Context(siteName: settings.siteName, email: payload.email, link: verifier.link(userID: payload.userID, email: payload.email),
+                expiresHours: max(1, tokenLifetime / 3600))
+    }
+
+    func sent(_ payload: Payload, messageID: String, context: JobContext) {
+        metrics.funnel("sent")
+        context.logger.info("verification mail sent", metadata: ["user_id": "\(payload.userID)", "message_id": "\(messageID)"])
+    }
+}
