@@ -11,11 +11,22 @@ public func configure(_ app: Application) async throws {
     try await configure(app, settings: settings)
 }
 
-/// Configures the service from explicit settings; tests call this with a database of their own.
-public func configure(_ app: Application, settings: Settings) async throws {
+/// Configures the service from explicit settings (tests: with a database and a clock of their own) and returns
+/// the services it built, which everything that needs them is handed.
+@discardableResult
+func configure(_ app: Application, settings: Settings, clock: @escaping @Sendable () -> Date = Date.init) async throws -> AppServices {
     try settings.validate(production: app.environment == .production)
-    app.settings = settings
-    app.metrics = ServiceMetrics()
+    try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
+    app.migrations.add(Schema.migrations)
+    if case .sqlite = settings.databaseURL {
+        try await app.autoMigrate()
+    }
+    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
+    await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
+    app.directory.viewsDirectory = settings.mail.templatesDirectory
+    app.directory.publicDirectory = settings.publicDirectory
+    app.views.use(.leaf)
+    let services = AppServices(app: app, settings: settings, clock: clock)
 
     app.routes.defaultMaxBodySize = "64kb"
     // The API's bodies are a few bytes of form or JSON, and the seed takes no compressed bodies either; Vapor's
@@ -29,29 +40,15 @@ public func configure(_ app: Application, settings: Settings) async throws {
             allowedHeaders: [.accept, .authorization, .contentType, .origin], exposedHeaders: [.retryAfter])))
     }
     app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
-    app.middleware.use(MetricsMiddleware())
+    app.middleware.use(MetricsMiddleware(metrics: services.metrics))
     app.middleware.use(APIErrorMiddleware())
-    app.directory.publicDirectory = settings.publicDirectory
 
-    try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
-    app.migrations.add(Schema.migrations)
-    if case .sqlite = settings.databaseURL {
-        try await app.autoMigrate()
-    }
+    app.asyncCommands.use(ServeWithWorkerCommand(services: services), as: "serve", isDefault: true)
+    app.asyncCommands.use(WorkerCommand(services: services), as: "worker")
+    app.asyncCommands.use(JobsCommand(services: services), as: "jobs")
+    app.asyncCommands.use(SendTestMailCommand(services: services), as: "send-test-mail")
 
-    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    app.unknownUserPasswordHash = UnknownUserPasswordHash()
-    await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
-    app.emailVerifier = EmailVerifier(settings: settings)
-
-    app.directory.viewsDirectory = settings.mail.templatesDirectory
-    app.views.use(.leaf)
-    app.configureJobs(settings: settings)
-    app.asyncCommands.use(ServeWithWorkerCommand(), as: "serve", isDefault: true)
-    app.asyncCommands.use(WorkerCommand(), as: "worker")
-    app.asyncCommands.use(JobsCommand(), as: "jobs")
-    app.asyncCommands.use(SendTestMailCommand(), as: "send-test-mail")
-
-    try routes(app)
+    try routes(app, services: services)
     app.logger.info("configured", metadata: ["database": "\(settings.databaseURL)", "environment": "\(app.environment.name)"])
+    return services
 }

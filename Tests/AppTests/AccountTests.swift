@@ -80,7 +80,7 @@ struct AccountTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             let user = try #require(try await User.find(account.id, on: app.db))
-            var expired = try SessionToken(user: user, lifetime: 60)
+            var expired = try SessionToken(user: user, lifetime: 60, now: Date())
             expired.exp.value = Date().addingTimeInterval(-1)
             let expiredToken = try await app.jwt.keys.sign(expired)
             #expect(try await client.send(.GET, "/user/", token: expiredToken).status == .unauthorized)
@@ -103,7 +103,7 @@ struct AccountTests {
             #expect(change.status == .unauthorized)
             #expect(change.body.string == gone)
             #expect(change.headers.first(name: .wwwAuthenticate) == #"JWT realm="api""#)
-            let queued = try await app.jobQueue.countsByState().values.reduce(0, +)
+            let queued = try await app.services.jobQueue.countsByState().values.reduce(0, +)
             #expect(queued == 0)
         }
     }
@@ -157,7 +157,7 @@ struct SchemaTests {
             let ready = try await APIClient(app: app).send(.GET, "/readyz")
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.body.string == #"{"message":"database not migrated: run meiduo migrate"}"#)
-            let refusal = await #expect(throws: SchemaNotMigrated.self) { try await app.migratedJobQueue() }
+            let refusal = await #expect(throws: SchemaNotMigrated.self) { try await app.services.migratedJobQueue(app) }
             #expect(refusal?.description == "the database is not migrated (1 pending: App.CreateJobLeaders); run `meiduo migrate` first")
         }
     }

@@ -27,7 +27,7 @@ struct ConcurrentChangesTests {
                 let statuses = try await Self.send(accounts.map { ($0, "\($0.username).\(round)@example.com") }, client: client)
                 #expect(statuses == [200: accounts.count], "round \(round)")
             }
-            #expect(try await app.jobQueue.countsByState()[.available] == accounts.count, "one queued mail per user, to the latest address")
+            #expect(try await app.services.jobQueue.countsByState()[.available] == accounts.count, "one queued mail per user, to the latest address")
         }
     }
 
@@ -43,7 +43,7 @@ struct ConcurrentChangesTests {
                 let statuses = try await Self.send((0..<16).map { (account, "racer.\(round).\($0)@example.com") }, client: client)
                 #expect(statuses == [200: 16], "round \(round)")
             }
-            #expect(try await app.jobQueue.countsByState()[.available] == 1, "the changes coalesce into one mail")
+            #expect(try await app.services.jobQueue.countsByState()[.available] == 1, "the changes coalesce into one mail")
         }
     }
 
@@ -54,7 +54,7 @@ struct ConcurrentChangesTests {
             let account = try await client.register()
             let statuses = try await Self.send((0..<16).map { (account, "once.\($0)@example.com") }, client: client)
             #expect(statuses == [200: 1, 429: 15])
-            let queued = try await app.jobQueue.list(state: .available, limit: 10)
+            let queued = try await app.services.jobQueue.list(state: .available, limit: 10)
             #expect(queued.map(\.kind) == [SendVerifyEmailJob.kind])
             let address = try await client.profile(account).email
             #expect(queued.first?.payload.contains(address) == true, "the mail goes to the address that was stored")
@@ -72,7 +72,7 @@ struct ConcurrentChangesTests {
                 """).run()
             let statuses = try await Self.send((0..<16).map { (account, "away.\($0)@example.com") }, client: client)
             #expect(statuses == [200: 16])
-            let notices = try await app.jobQueue.list(state: .available, limit: 20).filter { $0.kind == SendEmailChangedNoticeJob.kind }
+            let notices = try await app.services.jobQueue.list(state: .available, limit: 20).filter { $0.kind == SendEmailChangedNoticeJob.kind }
             #expect(notices.count == 1)
             let notice = try JSONDecoder().decode(SendEmailChangedNoticeJob.Payload.self, from: Data(try #require(notices.first).payload.utf8))
             #expect(notice.oldEmail == "verified@example.com")

@@ -20,7 +20,7 @@ struct EmailChangeNoticeTests {
 
             let new = "zed.\(account.username)@example.org"
             #expect(try await client.send(.PUT, "/email/", json: #"{"email":"\#(new)"}"#, token: account.token).status == .ok)
-            #expect(try await app.jobQueue.countsByState()[.available] == 2, "verification and notice queued together")
+            #expect(try await app.services.jobQueue.countsByState()[.available] == 2, "verification and notice queued together")
             #expect(try await runWorker(app) { try mailFiles(app).count == 3 })
 
             let mails = try mailFiles(app).map { try ParsedMail.parse(file: $0) }
@@ -37,7 +37,7 @@ struct EmailChangeNoticeTests {
                 #expect(!body.contains("token="), "the notice carries no verification link")
             }
             #expect(mails.filter { $0.subject == "美多商城邮箱验证" }.map(\.to) == [[old], [new]])
-            #expect(try await app.jobQueue.countsByState()[.completed] == 3)
+            #expect(try await app.services.jobQueue.countsByState()[.completed] == 3)
             let profile = try await client.profile(account)
             #expect(profile.email == new && !profile.email_active)
         }
@@ -67,11 +67,11 @@ struct EmailChangeNoticeTests {
 
     @Test func aNoticeThatCannotBeMailedGoesDeadWithItsReason() async throws {
         try await withMeiduo { app async throws in
-            try await app.jobQueue.enqueue(SendEmailChangedNoticeJob.self,
+            try await app.services.jobQueue.enqueue(SendEmailChangedNoticeJob.self,
                                            .init(userID: 1, oldEmail: "old\r\nBcc: x@example.com", newEmail: "new@example.com"),
-                                           on: app.jobQueue.database)
-            #expect(try await runWorker(app) { try await app.jobQueue.countsByState()[.dead] == 1 })
-            let dead = try #require(try await app.jobQueue.list(state: .dead, limit: 1).first)
+                                           on: app.services.jobQueue.database)
+            #expect(try await runWorker(app) { try await app.services.jobQueue.countsByState()[.dead] == 1 })
+            let dead = try #require(try await app.services.jobQueue.list(state: .dead, limit: 1).first)
             #expect(dead.lastError?.contains("the recipient cannot be mailed") == true)
             #expect(try mailFiles(app).isEmpty)
         }
@@ -90,6 +90,6 @@ struct EmailChangeNoticeTests {
     }
 
     private func queuedKinds(_ app: Application) async throws -> [String] {
-        try await app.jobQueue.list(state: .available, limit: 10).map(\.kind)
+        try await app.services.jobQueue.list(state: .available, limit: 10).map(\.kind)
     }
 }

@@ -18,7 +18,7 @@ struct EmailVerificationTests {
             #expect(try await client.profile(account).email == address)
             #expect(try await client.profile(account).email_active == false)
 
-            let link = app.emailVerifier.link(userID: account.id, email: address)
+            let link = app.services.emailVerifier.link(userID: account.id, email: address)
             #expect(link.hasPrefix("http://127.0.0.1:8080/success_verify_email.html?token="))
             let verify = try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))")
             #expect(verify.status == .ok)
@@ -53,7 +53,7 @@ struct EmailVerificationTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"old@example.com"}"#, token: account.token)
-            let oldLink = app.emailVerifier.link(userID: account.id, email: "old@example.com")
+            let oldLink = app.services.emailVerifier.link(userID: account.id, email: "old@example.com")
             try await client.send(.PUT, "/email/", json: #"{"email":"new@example.com"}"#, token: account.token)
             let response = try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: oldLink))")
             #expect(response.status == .badRequest)
@@ -67,7 +67,7 @@ struct EmailVerificationTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"first@example.com"}"#, token: account.token)
-            let link = app.emailVerifier.link(userID: account.id, email: "first@example.com")
+            let link = app.services.emailVerifier.link(userID: account.id, email: "first@example.com")
             try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))")
             #expect(try await client.profile(account).email_active)
             try await client.send(.PUT, "/email/", json: #"{"email":"second@example.com"}"#, token: account.token)
@@ -81,7 +81,7 @@ struct EmailVerificationTests {
             let account = try await client.register()
             let address = "\(account.username)@example.com"
             try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
-            let secret = app.settings.secretKey
+            let secret = app.services.settings.secretKey
             let claims = EmailVerificationClaims(userID: account.id, email: address)
             let expired = TimedJSONWebSignatureSerializer(secretKey: secret, expiresIn: 10, now: { Int64(Date().timeIntervalSince1970) - 60 }).dumps(claims)
             let foreign = TimedJSONWebSignatureSerializer(secretKey: secret + "-other").dumps(claims)
@@ -119,7 +119,7 @@ struct EmailVerificationTests {
             let change = try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
             #expect(change.status == .badRequest, "a non-ASCII local part is refused for delivery")
             try await client.send(.PUT, "/email/", json: #"{"email":"zhang\#(account.id)@例子.中国"}"#, token: account.token)
-            let token = try ReferencePython.mint(secretKey: app.settings.secretKey, expiresIn: 600,
+            let token = try ReferencePython.mint(secretKey: app.services.settings.secretKey, expiresIn: 600,
                                                  payloadJSON: #"{"user_id": \#(account.id), "email": "zhang\#(account.id)@例子.中国"}"#)
             let response = try await client.send(.GET, "/emails/verification/?token=\(token)")
             #expect(response.status == .ok)

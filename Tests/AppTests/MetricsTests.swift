@@ -14,7 +14,7 @@ struct MetricsTests {
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"\#(account.username)@example.com"}"#, token: account.token)
             #expect(try await runWorker(app) { try mailFiles(app).count == 1 })
-            let link = app.emailVerifier.link(userID: account.id, email: "\(account.username)@example.com")
+            let link = app.services.emailVerifier.link(userID: account.id, email: "\(account.username)@example.com")
             #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
             #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
 

@@ -13,7 +13,7 @@ struct OnPostgresTests {
     /// Workers in other processes learn of new jobs from PostgreSQL's NOTIFY, sent with the change's commit.
     @Test func aCommittedChangeWakesListenersAndARefusedOneDoesNot() async throws {
         try await withMeiduo { app in
-            guard case .postgres(let url) = app.settings.databaseURL else {
+            guard case .postgres(let url) = app.services.settings.databaseURL else {
                 Issue.record("withMeiduo did not give a PostgreSQL database")
                 return
             }

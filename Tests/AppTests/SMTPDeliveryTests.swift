@@ -42,7 +42,7 @@ struct SMTPDeliveryTests {
             #expect(mail.html?.contains("<a href=\"\(link)\">") == true)
             #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: String(link)))").status == .ok)
             #expect(try await client.profile(account).email_active)
-            #expect(try await app.jobQueue.countsByState()[.completed] == 1)
+            #expect(try await app.services.jobQueue.countsByState()[.completed] == 1)
         }
     }
 
@@ -53,8 +53,8 @@ struct SMTPDeliveryTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
-            #expect(try await runWorker(app) { try await app.jobQueue.countsByState()[.dead] == 1 })
-            let dead = try #require(try await app.jobQueue.list(state: .dead, limit: 1).first)
+            #expect(try await runWorker(app) { try await app.services.jobQueue.countsByState()[.dead] == 1 })
+            let dead = try #require(try await app.services.jobQueue.list(state: .dead, limit: 1).first)
             #expect(dead.attempt == 1)
             #expect(dead.lastError?.hasPrefix("AUTH failed: 535 5.7.8") == true, "\(dead.lastError ?? "")")
             #expect(try server.received().isEmpty)
@@ -69,8 +69,8 @@ struct SMTPDeliveryTests {
                 let client = APIClient(app: app)
                 let account = try await client.register()
                 try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
-                #expect(try await runWorker(app) { try await app.jobQueue.list(state: nil, limit: 1).first?.lastError != nil })
-                let job = try #require(try await app.jobQueue.list(state: nil, limit: 1).first)
+                #expect(try await runWorker(app) { try await app.services.jobQueue.list(state: nil, limit: 1).first?.lastError != nil })
+                let job = try #require(try await app.services.jobQueue.list(state: nil, limit: 1).first)
                 #expect(job.state == expected, "\(reply)")
                 #expect(job.attempt == 1 && job.lastError == "RCPT TO failed: \(reply)")
                 if expected == .available {

@@ -8,7 +8,8 @@ import VaporTesting
 
 /// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or a
 /// fresh database on the PostgreSQL server named by `TEST_DATABASE_URL`.
-func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Application) async throws -> Void) async throws {
+func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, clock: @escaping @Sendable () -> Date = Date.init,
+                _ test: (Application) async throws -> Void) async throws {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("meiduo-test-\(UUID().uuidString)")
     let sqlitePath = scratch.appendingPathComponent("meiduo.sqlite").path
     var settings = Settings(databaseURL: .sqlite(path: sqlitePath), bcryptCost: 4)
@@ -22,7 +23,7 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Applicat
     defer { try? FileManager.default.removeItem(at: scratch) }
     do {
         try await withApp(configure: { app in
-            try await configure(app, settings: settings)
+            app.storage[ServicesKey.self] = try await configure(app, settings: settings, clock: clock)
             try await app.autoMigrate()
         }, test)
     } catch {
@@ -30,6 +31,15 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, _ test: (Applicat
         throw error
     }
     if let postgresURL { await ScratchPostgres.drop(postgresURL) }
+}
+
+private struct ServicesKey: StorageKey {
+    typealias Value = AppServices
+}
+
+extension Application {
+    /// The services `configure` built for this test's app.
+    var services: AppServices { storage[ServicesKey.self]! }
 }
 
 /// A unique, valid username (5–20 characters).
@@ -90,7 +100,7 @@ func token(inLink link: String) throws -> String {
 
 /// The `.eml` files the file transport has written, oldest first.
 func mailFiles(_ app: Application) throws -> [String] {
-    guard case .file(let directory) = app.settings.mail.backend else { return [] }
+    guard case .file(let directory) = app.services.settings.mail.backend else { return [] }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     return names.filter { $0.hasSuffix(".eml") }.map { directory + "/" + $0 }.sorted {
         let dates = [$0, $1].map { (try? FileManager.default.attributesOfItem(atPath: $0)[.modificationDate] as? Date) ?? .distantPast }
@@ -100,7 +110,7 @@ func mailFiles(_ app: Application) throws -> [String] {
 
 /// Runs the app's worker until `condition` holds (at most `seconds`), then stops it gracefully.
 func runWorker(_ app: Application, seconds: Double = 10, until condition: () async throws -> Bool) async throws -> Bool {
-    let worker = app.startWorker()
+    let worker = app.services.startWorker(logger: app.logger)
     let deadline = Date().addingTimeInterval(seconds)
     var met = false
     while Date() < deadline {

@@ -16,7 +16,7 @@ struct VerificationMailTests {
             let address = "\(account.username)@example.com"
             let change = try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
             #expect(change.status == .ok)
-            #expect(try await app.jobQueue.countsByState()[.available] == 1, "queued in the same transaction")
+            #expect(try await app.services.jobQueue.countsByState()[.available] == 1, "queued in the same transaction")
             #expect(try mailFiles(app).isEmpty, "nothing is sent before a worker runs")
 
             #expect(try await runWorker(app) { try mailFiles(app).count == 1 })
@@ -33,7 +33,7 @@ struct VerificationMailTests {
             #expect(html.contains("<p>您的邮箱为：\(address) 。请点击此链接激活您的邮箱：</p>"))
             let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("http://127.0.0.1:8080/success_verify_email.html?token=") })
             #expect(html.contains("<a href=\"\(link)\">\(link)</a>"), "the HTML link is the text link, closed properly")
-            #expect(try await app.jobQueue.countsByState()[.completed] == 1)
+            #expect(try await app.services.jobQueue.countsByState()[.completed] == 1)
 
             let verify = try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: String(link)))")
             #expect(verify.status == .ok)
@@ -53,9 +53,8 @@ struct VerificationMailTests {
     }
 
     @Test func aSecondChangeWithinTheIntervalIs429ThenAllowedAfterIt() async throws {
-        try await withMeiduo({ $0.verifyEmailResendInterval = 60 }) { app in
-            let clock = NIOLockedValueBox(Date())
-            app.now = { clock.withLockedValue { $0 } }
+        let clock = NIOLockedValueBox(Date())
+        try await withMeiduo({ $0.verifyEmailResendInterval = 60 }, clock: { clock.withLockedValue { $0 } }) { app in
             let client = APIClient(app: app)
             let account = try await client.register()
             #expect(try await client.send(.PUT, "/email/", json: #"{"email":"one@example.com"}"#, token: account.token).status == .ok)
@@ -78,10 +77,10 @@ struct VerificationMailTests {
         try await withMeiduo { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            try await app.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: account.id, email: "broken\r\n@example.com"), on: app.jobQueue.database)
+            try await app.services.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: account.id, email: "broken\r\n@example.com"), on: app.services.jobQueue.database)
             try await client.send(.PUT, "/email/", json: #"{"email":"fine@example.com"}"#, token: account.token)
-            #expect(try await runWorker(app) { try await app.jobQueue.countsByState()[.dead] == 1 && mailFiles(app).count == 1 })
-            let dead = try #require(try await app.jobQueue.list(state: .dead, limit: 1).first)
+            #expect(try await runWorker(app) { try await app.services.jobQueue.countsByState()[.dead] == 1 && mailFiles(app).count == 1 })
+            let dead = try #require(try await app.services.jobQueue.list(state: .dead, limit: 1).first)
             #expect(dead.lastError?.contains("the recipient cannot be mailed") == true)
         }
     }

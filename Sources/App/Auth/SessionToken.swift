@@ -13,10 +13,10 @@ struct SessionToken: JWTPayload, Authenticatable {
         case exp
     }
 
-    init(user: User, lifetime: Int64) throws {
+    init(user: User, lifetime: Int64, now: Date) throws {
         self.userID = try user.requireID()
         self.username = user.username
-        self.exp = ExpirationClaim(value: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + TimeInterval(lifetime)).rounded(.down)))
+        self.exp = ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + TimeInterval(lifetime)).rounded(.down)))
     }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {

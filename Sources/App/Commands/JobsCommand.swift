@@ -3,18 +3,22 @@ import Vapor
 
 /// `meiduo jobs stats|list|retry|prune`: inspect and repair the queue.
 struct JobsCommand: AsyncCommandGroup {
+    let services: AppServices
+
     var help: String { "Inspects and repairs the job queue. Environment: DATABASE_URL, JOB_QUEUE, JOB_RETENTION_SECONDS." }
 
     var commands: [String: any AnyAsyncCommand] {
-        ["stats": Stats(), "list": List(), "retry": Retry(), "prune": Prune()]
+        ["stats": Stats(services: services), "list": List(services: services), "retry": Retry(services: services),
+         "prune": Prune(services: services)]
     }
 
     struct Stats: AsyncCommand {
+        let services: AppServices
         struct Signature: CommandSignature {}
         var help: String { "Counts jobs by state." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let counts = try await context.application.migratedJobQueue().countsByState()
+            let counts = try await services.migratedJobQueue(context.application).countsByState()
             for state in JobState.allCases {
                 context.console.print("\(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(counts[state] ?? 0)")
             }
@@ -22,6 +26,7 @@ struct JobsCommand: AsyncCommandGroup {
     }
 
     struct List: AsyncCommand {
+        let services: AppServices
         struct Signature: CommandSignature {
             @Option(name: "state", short: "s", help: "available, running, completed or dead (default: all).")
             var state: String?
@@ -39,7 +44,7 @@ struct JobsCommand: AsyncCommandGroup {
                 }
                 state = parsed
             }
-            let jobs = try await context.application.migratedJobQueue().list(state: state, limit: max(1, signature.limit ?? 20))
+            let jobs = try await services.migratedJobQueue(context.application).list(state: state, limit: max(1, signature.limit ?? 20))
             for job in jobs {
                 let runAt = Date(timeIntervalSince1970: Double(job.runAt) / 1000)
                 context.console.print("#\(job.id) \(job.kind) \(job.state.rawValue) attempt \(job.attempt)/\(job.maxAttempts) run_at \(runAt)")
@@ -50,6 +55,7 @@ struct JobsCommand: AsyncCommandGroup {
     }
 
     struct Retry: AsyncCommand {
+        let services: AppServices
         struct Signature: CommandSignature {
             @Argument(name: "jobs", help: "Dead job ids, comma-separated, or all-dead.")
             var jobs: String
@@ -66,7 +72,7 @@ struct JobsCommand: AsyncCommandGroup {
                 }
                 ids = parsed.compactMap { $0 }
             }
-            let retried = try await context.application.migratedJobQueue().retryDead(ids: ids)
+            let retried = try await services.migratedJobQueue(context.application).retryDead(ids: ids)
             context.console.print("retried \(retried.count) job(s)\(retried.isEmpty ? "" : ": " + retried.map(String.init).joined(separator: ","))")
             if let ids, Set(ids) != Set(retried) {
                 let skipped = Set(ids).subtracting(retried).sorted().map(String.init).joined(separator: ",")
@@ -76,11 +82,12 @@ struct JobsCommand: AsyncCommandGroup {
     }
 
     struct Prune: AsyncCommand {
+        let services: AppServices
         struct Signature: CommandSignature {}
         var help: String { "Deletes completed jobs older than JOB_RETENTION_SECONDS (default 7 days)." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let pruned = try await context.application.migratedJobQueue().pruneCompleted()
+            let pruned = try await services.migratedJobQueue(context.application).pruneCompleted()
             context.console.print("pruned \(pruned) completed job(s)")
         }
     }

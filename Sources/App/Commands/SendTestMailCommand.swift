@@ -5,6 +5,8 @@ import Vapor
 /// `meiduo send-test-mail --to ADDRESS`: one message through the configured transport; for SMTP the dialogue is
 /// printed as it happens (credentials masked), so a wrong host, port, certificate or password shows where it fails.
 struct SendTestMailCommand: AsyncCommand {
+    let services: AppServices
+
     struct Signature: CommandSignature {
         @Option(name: "to", help: "The address to send the test message to.")
         var to: String?
@@ -20,7 +22,7 @@ struct SendTestMailCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         guard let address = signature.to else { throw UsageError("give the recipient: --to ADDRESS") }
-        let settings = context.application.settings.mail
+        let settings = services.settings.mail
         let message = try Message(
             from: settings.from, to: [Mailbox(address, field: "--to")], subject: settings.siteName + "测试邮件",
             text: "这是一封测试邮件：\(settings.siteName)的邮件设置可以正常发送。\n",
@@ -32,7 +34,7 @@ struct SendTestMailCommand: AsyncCommand {
             try await connection.send(from: message.envelope.from, recipients: message.envelope.recipients, data: message.render())
             await connection.quit()
         case .file, .console:
-            try await context.application.mailTransport(settings).send(message)
+            try await services.mailTransport.send(message)
         }
         context.console.success("sent a test message to \(address) through \(Self.describe(settings.backend))")
     }

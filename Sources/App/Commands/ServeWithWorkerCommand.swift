@@ -4,6 +4,8 @@ import Vapor
 /// `meiduo serve`: Vapor's serve command plus `--no-worker`. By default a mail worker runs in the same process,
 /// so the embedded default needs nothing else.
 struct ServeWithWorkerCommand: AsyncCommand {
+    let services: AppServices
+
     struct Signature: CommandSignature {
         @Option(name: "hostname", short: "H", help: "The address to listen on (default 127.0.0.1).")
         var hostname: String?
@@ -28,7 +30,7 @@ struct ServeWithWorkerCommand: AsyncCommand {
         let app = context.application
         try await Schema.requireMigrated(app.db as! any SQLDatabase)
         if !signature.noWorker {
-            app.startInProcessWorker()
+            app.lifecycle.use(services.startWorker(logger: app.logger))
         }
         var arguments: [String] = []
         if let hostname = signature.hostname { arguments += ["--hostname", hostname] }

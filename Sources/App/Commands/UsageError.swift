@@ -11,10 +11,10 @@ struct UsageError: Error, CustomStringConvertible {
     }
 }
 
-extension Application {
-    /// The job queue, once the database is known to hold every migration (else one line naming `meiduo migrate`).
-    func migratedJobQueue() async throws -> JobQueue {
-        try await Schema.requireMigrated(db as! any SQLDatabase)
+extension AppServices {
+    /// The job queue, once `app`'s database is known to hold every migration (else one line naming `meiduo migrate`).
+    func migratedJobQueue(_ app: Application) async throws -> JobQueue {
+        try await Schema.requireMigrated(app.db as! any SQLDatabase)
         return jobQueue
     }
 }

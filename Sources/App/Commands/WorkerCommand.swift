@@ -5,6 +5,8 @@ import Vapor
 
 /// `meiduo worker`: runs queue workers alone until SIGTERM or SIGINT, then stops gracefully.
 struct WorkerCommand: AsyncCommand {
+    let services: AppServices
+
     struct Signature: CommandSignature {
         @Option(name: "concurrency", short: "c", help: "Jobs run at once (default WORKER_CONCURRENCY, 4).")
         var concurrency: Int?
@@ -26,7 +28,7 @@ struct WorkerCommand: AsyncCommand {
             throw UsageError("--concurrency must be at least 1")
         }
         try await Schema.requireMigrated(context.application.db as! any SQLDatabase)
-        let running = context.application.startWorker(concurrency: signature.concurrency, queue: signature.queue)
+        let running = services.startWorker(logger: context.application.logger, concurrency: signature.concurrency, queue: signature.queue)
         let received = await TerminationSignal.next()
         context.application.logger.notice("received signal \(received); stopping the worker")
         await running.stop()

@@ -8,9 +8,7 @@ struct AccountController: RouteCollection {
     static let badCredentials = "无法使用提供的认证信息登录。"
     static let usernameTaken = "已存在一位使用该名字的用户。"
 
-    /// Per client on registration and sign-in; nil: none.
-    var rateLimit: RateLimit?
-    var rateLimitClientHeader: String?
+    let services: AppServices
 
     func boot(routes: any RoutesBuilder) throws {
         routes.grouped(limited("register")).post("users", use: register)
@@ -19,7 +17,9 @@ struct AccountController: RouteCollection {
     }
 
     private func limited(_ scope: String) -> [any Middleware] {
-        rateLimit.map { [RateLimitMiddleware(scope: scope, limit: $0, clientHeader: rateLimitClientHeader)] } ?? []
+        services.settings.authRateLimit.map {
+            [RateLimitMiddleware(scope: scope, limit: $0, clientHeader: services.settings.rateLimitClientHeader, clock: services.clock)]
+        } ?? []
     }
 
     func register(request: Request) async throws -> Response {
@@ -32,7 +32,7 @@ struct AccountController: RouteCollection {
             throw APIError.fields([("username", [Self.usernameTaken])])  // lost a race with another registration
         }
         let body = RegistrationResponse(id: try user.requireID(), username: user.username, email: user.email,
-                                        token: try await Self.sessionToken(for: user, request: request))
+                                        token: try await sessionToken(for: user, request: request))
         return body.response(status: .created)
     }
 
@@ -42,10 +42,10 @@ struct AccountController: RouteCollection {
         let input = try LoginRequest(form: FormFields.decode(from: request))
         let user = try await User.query(on: request.db).filter(\.$username == input.username).first()
         let hash: String
-        if let user { hash = user.passwordHash } else { hash = try await request.application.unknownUserPasswordHash.value(request) }
+        if let user { hash = user.passwordHash } else { hash = try await services.unknownUserPasswordHash.value(request) }
         let matches = try await request.password.async.verify(input.password, created: hash)
         guard let user, matches else { throw APIError.nonField(Self.badCredentials) }
-        return LoginResponse(token: try await Self.sessionToken(for: user, request: request), userID: try user.requireID(), username: user.username)
+        return LoginResponse(token: try await sessionToken(for: user, request: request), userID: try user.requireID(), username: user.username)
     }
 
     func profile(request: Request) async throws -> ProfileResponse {
@@ -56,8 +56,8 @@ struct AccountController: RouteCollection {
         return ProfileResponse(user: user)
     }
 
-    static func sessionToken(for user: User, request: Request) async throws -> String {
-        try await request.jwt.sign(SessionToken(user: user, lifetime: request.application.settings.jwtExpiration))
+    func sessionToken(for user: User, request: Request) async throws -> String {
+        try await request.jwt.sign(SessionToken(user: user, lifetime: services.settings.jwtExpiration, now: services.clock()))
     }
 }
 
@@ -73,17 +73,5 @@ final class UnknownUserPasswordHash: Sendable {
             if stored == nil { stored = made }
             return stored!
         }
-    }
-}
-
-extension Application {
-    private struct UnknownUserPasswordHashKey: StorageKey {
-        typealias Value = UnknownUserPasswordHash
-    }
-
-    /// Set once by `configure`.
-    var unknownUserPasswordHash: UnknownUserPasswordHash {
-        get { storage[UnknownUserPasswordHashKey.self]! }
-        set { storage[UnknownUserPasswordHashKey.self] = newValue }
     }
 }

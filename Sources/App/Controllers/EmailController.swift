@@ -6,6 +6,8 @@ import Vapor
 
 /// Setting the address (`PUT /email/`) and verifying it (`GET /emails/verification/`).
 struct EmailController: RouteCollection {
+    let services: AppServices
+
     static let missingToken = "缺少token"
     static let invalidToken = "无效token"
 
@@ -22,17 +24,16 @@ struct EmailController: RouteCollection {
     func change(request: Request) async throws -> EmailChangeResponse {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let userID = try request.auth.require(SessionToken.self).userID
-        let app = request.application
-        let change = AddressChange(userID: userID, email: input.email, now: app.now(),
-                                   resendInterval: app.settings.verifyEmailResendInterval, jobs: app.jobQueue)
+        let change = AddressChange(userID: userID, email: input.email, now: services.clock(),
+                                   resendInterval: services.settings.verifyEmailResendInterval, jobs: services.jobQueue)
         switch try await change.apply(in: AddressStores.store(on: request.db)) {
         case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
         case .noSuchUser: throw SessionAuthenticator.userNotFound
         case .contended: throw APIError.detail("该账户正被其他请求同时修改，请稍后重试。", status: .conflict)
         }
-        app.jobQueue.wakeUp.signal()
-        app.metrics.funnel("queued")
+        services.jobQueue.wakeUp.signal()
+        services.metrics.funnel("queued")
         return EmailChangeResponse(id: userID, email: input.email)
     }
 
@@ -42,13 +43,13 @@ struct EmailController: RouteCollection {
             throw APIError.message(Self.missingToken)
         }
         let claims: EmailVerificationClaims
-        do { claims = try request.application.emailVerifier.claims(in: token) } catch {
+        do { claims = try services.emailVerifier.claims(in: token) } catch {
             request.logger.info("verification token refused: \(error)")
             throw APIError.message(Self.invalidToken)
         }
         switch try await AddressStores.store(on: request.db).activate(userID: claims.userID, email: claims.email,
-                                                                     at: request.application.now()) {
-        case .activated: request.application.metrics.funnel("verified")
+                                                                     at: services.clock()) {
+        case .activated: services.metrics.funnel("verified")
         case .alreadyActive: break
         case .addressReplaced: throw APIError.message(Self.invalidToken)
         }

@@ -2,16 +2,18 @@ import Vapor
 
 /// `/metrics` in the Prometheus text format; the queue depth is read from the database at each scrape.
 struct MetricsController: RouteCollection {
+    let services: AppServices
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get("metrics", use: metrics)
     }
 
     func metrics(request: Request) async throws -> Response {
-        let app = request.application
-        app.metrics.queueDepth(try await app.jobQueue.countsByState())
-        if let pool = app.smtpPool { app.metrics.smtpConnections(await pool.openConnections) }
+        let metrics = services.metrics
+        metrics.queueDepth(try await services.jobQueue.countsByState())
+        if let pool = services.smtpPool { metrics.smtpConnections(await pool.openConnections) }
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
-        return Response(status: .ok, headers: headers, body: .init(string: app.metrics.registry.emitToString()))
+        return Response(status: .ok, headers: headers, body: .init(string: metrics.registry.emitToString()))
     }
 }

@@ -9,16 +9,18 @@ struct RateLimitMiddleware: AsyncMiddleware {
     let scope: String
     let limit: RateLimit
     let clientHeader: String?
+    let clock: @Sendable () -> Date
     private let requestsSincePrune = NIOLockedValueBox(0)
 
-    init(scope: String, limit: RateLimit, clientHeader: String?) {
+    init(scope: String, limit: RateLimit, clientHeader: String?, clock: @escaping @Sendable () -> Date) {
         self.scope = scope
         self.limit = limit
         self.clientHeader = clientHeader
+        self.clock = clock
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let now = Int64(request.application.now().timeIntervalSince1970)
+        let now = Int64(clock().timeIntervalSince1970)
         let windowStart = now - now % limit.seconds
         let database = request.db as! any SQLDatabase
         let hits = try await RateLimitTable.hit("\(scope):\(client(of: request))", windowStart: windowStart, on: database)

@@ -1,14 +1,15 @@
 import MeiduoTokens
 import SignedToken
-import Vapor
+import Foundation
 
 /// Mints and reads the seed's verification tokens and builds the link the mail carries.
 struct EmailVerifier: Sendable {
     let serializer: TimedJSONWebSignatureSerializer
     let linkBase: String
 
-    init(settings: Settings) {
-        self.serializer = TimedJSONWebSignatureSerializer(secretKey: settings.secretKey, expiresIn: settings.verifyEmailTokenExpires)
+    init(settings: Settings, clock: @escaping @Sendable () -> Date) {
+        self.serializer = TimedJSONWebSignatureSerializer(secretKey: settings.secretKey, expiresIn: settings.verifyEmailTokenExpires,
+                                                          now: { Int64(clock().timeIntervalSince1970) })
         self.linkBase = settings.verifyEmailURL
     }
 
@@ -20,16 +21,5 @@ struct EmailVerifier: Sendable {
 
     func claims(in token: String) throws(TokenError) -> EmailVerificationClaims {
         try serializer.loads(token, as: EmailVerificationClaims.self)
-    }
-}
-
-extension Application {
-    private struct EmailVerifierKey: StorageKey {
-        typealias Value = EmailVerifier
-    }
-
-    var emailVerifier: EmailVerifier {
-        get { storage[EmailVerifierKey.self]! }
-        set { storage[EmailVerifierKey.self] = newValue }
     }
 }

@@ -1,0 +1,49 @@
+import JobQueue
+import Logging
+import SMTPClient
+import Vapor
+
+extension AppServices {
+    /// Starts a worker over the queue (`concurrency` and `queue` override the settings) and, on PostgreSQL, the
+    /// LISTEN connection that wakes it when other processes enqueue.
+    func startWorker(logger: Logger, concurrency: Int? = nil, queue: String? = nil) -> RunningWorker {
+        var configuration = settings.queue.worker
+        configuration.concurrency = concurrency ?? configuration.concurrency
+        let metrics = self.metrics
+        configuration.describeError = DatabaseErrorText.describe
+        configuration.onOutcome = { kind, outcome, seconds in metrics.job(kind: kind, outcome: outcome, seconds: seconds) }
+        let jobQueue = queue.map { self.jobQueue.named($0) } ?? self.jobQueue
+        let worker = Worker(queue: jobQueue, registry: jobRegistry, configuration: configuration, logger: logger)
+        worker.start()
+        var notifications: Task<Void, Never>?
+        if case .postgres(let url) = settings.databaseURL {
+            notifications = PostgresJobNotifications(url: url, wakeUp: jobQueue.wakeUp, logger: logger).start()
+        }
+        return RunningWorker(worker: worker, notifications: notifications)
+    }
+}
+
+/// A started worker and its wake-up listener; stopping is graceful (see `Worker.shutdown`). As a lifecycle
+/// handler it stops when the application shuts down (SIGTERM/SIGINT to `serve`).
+struct RunningWorker: LifecycleHandler {
+    let worker: Worker
+    let notifications: Task<Void, Never>?
+
+    func stop() async {
+        notifications?.cancel()
+        await worker.shutdown()
+    }
+
+    func shutdownAsync(_ application: Application) async {
+        await stop()
+    }
+}
+
+/// QUITs the pooled SMTP sessions when the application shuts down.
+struct SMTPPoolShutdown: LifecycleHandler {
+    let pool: SMTPConnectionPool
+
+    func shutdownAsync(_ application: Application) async {
+        await pool.shutdown()
+    }
+}
