@@ -1,9 +1,10 @@
 import Foundation
 import JobQueue
+import Logging
 import Mail
+import NIOCore
 import SMTPClient
 import SQLKit
-import Vapor
 
 /// The services the app runs on, built once by `configure` from the settings and handed to the routes, the
 /// middleware, the commands and the workers that use them.
@@ -22,16 +23,17 @@ struct AppServices: Sendable {
     let smtpPool: SMTPConnectionPool?
     let unknownUserPasswordHash = UnknownUserPasswordHash()
 
-    /// Builds every service over `app`'s database, views and event loops; the SMTP pool is closed when the app
-    /// shuts down.
-    init(app: Application, settings: Settings, clock: @escaping @Sendable () -> Date) {
+    /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
+    /// the SMTP pool when it shuts down.
+    init(settings: Settings, clock: @escaping @Sendable () -> Date, database: any SQLDatabase, renderer: MailRenderer,
+         eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.clock = clock
         let metrics = ServiceMetrics()
         self.metrics = metrics
         var queueConfiguration = settings.queue.queue
         queueConfiguration.onEnqueued = { metrics.jobEnqueued(kind: $0) }
-        jobQueue = JobQueue(database: app.db as! any SQLDatabase, configuration: queueConfiguration)
+        jobQueue = JobQueue(database: database, configuration: queueConfiguration)
         emailVerifier = EmailVerifier(settings: settings, clock: clock)
         switch settings.mail.backend {
         case .file(let directory):
@@ -41,13 +43,12 @@ struct AppServices: Sendable {
             smtpPool = nil
             mailTransport = ConsoleTransport()
         case .smtp(let configuration):
-            let pool = SMTPConnectionPool(configuration: configuration, group: app.eventLoopGroup, logger: app.logger)
-            app.lifecycle.use(SMTPPoolShutdown(pool: pool))
+            let pool = SMTPConnectionPool(configuration: configuration, group: eventLoopGroup, logger: logger)
             smtpPool = pool
             mailTransport = SMTPTransport(pool: pool)
         }
         let sender = MailSender(
-            renderer: MailRenderer(app: app),
+            renderer: renderer,
             transport: MeasuredTransport(base: mailTransport, backend: settings.mail.backend.name, metrics: metrics),
             settings: settings.mail)
         var registry = JobRegistry()

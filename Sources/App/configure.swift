@@ -3,6 +3,7 @@ import FluentPostgresDriver
 import FluentSQLiteDriver
 import JWT
 import Leaf
+import SQLKit
 import Vapor
 
 /// Configures the service from the process environment (and `.env`, which Vapor has loaded by now).
@@ -26,7 +27,9 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     app.directory.viewsDirectory = settings.mail.templatesDirectory
     app.directory.publicDirectory = settings.publicDirectory
     app.views.use(.leaf)
-    let services = AppServices(app: app, settings: settings, clock: clock)
+    let services = AppServices(settings: settings, clock: clock, database: app.db as! any SQLDatabase,
+                               renderer: MailRenderer(app.leaf.renderer), eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+    if let pool = services.smtpPool { app.lifecycle.use(SMTPPoolShutdown(pool: pool)) }
 
     app.routes.defaultMaxBodySize = "64kb"
     // The API's bodies are a few bytes of form or JSON, and the seed takes no compressed bodies either; Vapor's

@@ -1,15 +1,14 @@
 import Leaf
 import LeafKit
-import Vapor
 
 /// Renders a mail's two bodies from the Leaf templates `TEMPLATES_DIR/mail/NAME_text.leaf` and `NAME_html.leaf`.
 /// The HTML templates escape what they are given; the text ones write it as it is.
 struct MailRenderer: Sendable {
     private let renderer: SharedRenderer
 
-    /// Builds one renderer for the life of the worker: `app.leaf.renderer` makes a new one on every access.
-    init(app: Application) {
-        renderer = SharedRenderer(app.leaf.renderer)
+    /// One renderer for the life of the process (`app.leaf.renderer` makes a new one on every access).
+    init(_ leaf: LeafRenderer) {
+        renderer = SharedRenderer(leaf)
     }
 
     /// The mail made from the templates `mail/NAME_text.leaf` and `mail/NAME_html.leaf` given `context`.

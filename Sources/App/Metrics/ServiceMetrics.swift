@@ -1,6 +1,5 @@
 import JobQueue
 import Prometheus
-import Vapor
 
 /// The service's Prometheus metrics, one registry per application (served at `/metrics`).
 final class ServiceMetrics: Sendable {
@@ -70,20 +69,5 @@ final class ServiceMetrics: Sendable {
         static var jobs: MetricNameDescriptor { .init(metricName: "meiduo_jobs", unitName: "", helpText: "Jobs in the queue by state") }
         static var smtpPoolConnections: MetricNameDescriptor { .init(
             metricName: "meiduo_smtp_pool", unitName: "connections", helpText: "Open pooled SMTP sessions") }
-    }
-}
-
-/// Counts and times every request by its route pattern (`emails/verification`, not the query), after the error
-/// middleware has turned failures into responses.
-struct MetricsMiddleware: AsyncMiddleware {
-    let metrics: ServiceMetrics
-
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let started = ContinuousClock.now
-        let response = try await next.respond(to: request)
-        let route = request.route.map { "/" + $0.path.map(\.description).joined(separator: "/") } ?? "unmatched"
-        metrics.request(route: route, method: request.method.rawValue, status: response.status.code,
-                                            duration: started.duration(to: .now))
-        return response
     }
 }

@@ -1,7 +1,5 @@
 import JobQueue
 import Logging
-import SMTPClient
-import Vapor
 
 extension AppServices {
     /// Starts a worker over the queue (`concurrency` and `queue` override the settings) and, on PostgreSQL, the
@@ -24,26 +22,13 @@ extension AppServices {
 }
 
 /// A started worker and its wake-up listener; stopping is graceful (see `Worker.shutdown`). As a lifecycle
-/// handler it stops when the application shuts down (SIGTERM/SIGINT to `serve`).
-struct RunningWorker: LifecycleHandler {
+/// handler (`WorkerLifecycle`) it stops when the application shuts down (SIGTERM/SIGINT to `serve`).
+struct RunningWorker: Sendable {
     let worker: Worker
     let notifications: Task<Void, Never>?
 
     func stop() async {
         notifications?.cancel()
         await worker.shutdown()
-    }
-
-    func shutdownAsync(_ application: Application) async {
-        await stop()
-    }
-}
-
-/// QUITs the pooled SMTP sessions when the application shuts down.
-struct SMTPPoolShutdown: LifecycleHandler {
-    let pool: SMTPConnectionPool
-
-    func shutdownAsync(_ application: Application) async {
-        await pool.shutdown()
     }
 }
