@@ -50,6 +50,7 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     app.asyncCommands.use(WorkerCommand(services: services), as: "worker")
     app.asyncCommands.use(JobsCommand(services: services), as: "jobs")
     app.asyncCommands.use(SendTestMailCommand(services: services), as: "send-test-mail")
+    app.asyncCommands.use(SettingsCommand(), as: "settings")
 
     try routes(app, services: services)
     app.logger.info("configured", metadata: ["database": "\(settings.databaseURL)", "environment": "\(app.environment.name)"])

@@ -1,5 +1,7 @@
+import Foundation
 import JobQueue
 import Testing
+import TestSupport
 
 @testable import App
 
@@ -69,5 +71,42 @@ struct SettingsTests {
     @Test func corsOriginsAreAList() throws {
         let settings = try Settings.load(from: ["CORS_ALLOWED_ORIGINS": "http://a.example:8080, http://b.example"], production: false)
         #expect(settings.corsAllowedOrigins == ["http://a.example:8080", "http://b.example"])
+    }
+}
+
+/// The settings are listed once, in `SettingsCatalog`; the README's table, the sample settings file and the code
+/// that reads the variables are held to it.
+struct SettingsCatalogTests {
+    static func variablesRead(in source: String) -> Set<String> {
+        let pattern = try! Regex(#"(?:(?:string|value|integer|positiveInteger|flag|seconds|optionalSeconds|directory|list|rateLimit)\(|variables\[)"([A-Z][A-Z0-9_]+)""#)
+        return Set(source.matches(of: pattern).map { String($0.output[1].substring!) })
+    }
+
+    @Test func theReadmeTableIsTheCatalog() throws {
+        let readme = try String(contentsOfFile: RepositoryPaths.path("README.md"), encoding: .utf8)
+        #expect(readme.contains("\n" + SettingsCatalog.markdownTable + "\n"), "regenerate it with `meiduo settings --markdown`")
+    }
+
+    @Test func everyVariableTheCodeReadsIsInTheCatalogAndNoOther() throws {
+        let folder = RepositoryPaths.path("Sources/App/Settings")
+        var read: Set<String> = []
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".swift") && name != "SettingsCatalog.swift" {
+            read.formUnion(Self.variablesRead(in: try String(contentsOfFile: folder + "/" + name, encoding: .utf8)))
+        }
+        let logging = try String(contentsOfFile: RepositoryPaths.path("Sources/App/Logging/StructuredLogHandler.swift"), encoding: .utf8)
+            + String(contentsOfFile: RepositoryPaths.path("Sources/App/Logging/LogLevelCeiling.swift"), encoding: .utf8)
+        for name in ["LOG_FORMAT", "LOG_LEVEL"] where logging.contains("\"\(name)\"") { read.insert(name) }
+        let catalogued = Set(SettingsCatalog.entries.flatMap(\.names))
+        #expect(read.count > 30, "the pattern still finds the reads")
+        #expect(read.subtracting(catalogued).isEmpty, "read but not catalogued: \(read.subtracting(catalogued).sorted())")
+        #expect(catalogued.subtracting(read).isEmpty, "catalogued but never read: \(catalogued.subtracting(read).sorted())")
+    }
+
+    @Test func theSampleSettingsFileUsesOnlyCataloguedVariables() throws {
+        let sample = try String(contentsOfFile: RepositoryPaths.path("deploy/meiduo.env.example"), encoding: .utf8)
+        let names = sample.split(separator: "\n").filter { !$0.hasPrefix("#") && $0.contains("=") }.map { String($0.prefix { $0 != "=" }) }
+        let catalogued = Set(SettingsCatalog.entries.flatMap(\.names))
+        #expect(!names.isEmpty)
+        #expect(names.filter { !catalogued.contains($0) }.isEmpty)
     }
 }

@@ -5,7 +5,7 @@ import Vapor
 struct JobsCommand: AsyncCommandGroup {
     let services: AppServices
 
-    var help: String { "Inspects and repairs the job queue. Environment: DATABASE_URL, JOB_QUEUE, JOB_RETENTION_SECONDS." }
+    var help: String { "Inspects and repairs the job queue. Environment: \(SettingsCatalog.names(readBy: .jobs)) (see `meiduo settings`)." }
 
     var commands: [String: any AnyAsyncCommand] {
         ["stats": Stats(services: services), "list": List(services: services), "retry": Retry(services: services),

@@ -15,8 +15,7 @@ struct SendTestMailCommand: AsyncCommand {
     var help: String {
         """
         Sends one test message with the current mail settings and prints the SMTP dialogue (credentials masked).
-        Environment: EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-        EMAIL_USE_SSL, EMAIL_SSL_CAFILE, EMAIL_TIMEOUT, EMAIL_FROM, EMAIL_FILE_PATH, SITE_NAME.
+        Environment: \(SettingsCatalog.names(readBy: .sendTestMail)) (see `meiduo settings`).
         """
     }
 

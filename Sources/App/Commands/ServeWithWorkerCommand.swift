@@ -20,9 +20,8 @@ struct ServeWithWorkerCommand: AsyncCommand {
     var help: String {
         """
         Serves the HTTP API and, unless --no-worker, sends queued mail from the same process.
-        Environment: DATABASE_URL, SECRET_KEY, VERIFY_EMAIL_URL, VERIFY_EMAIL_TOKEN_EXPIRES, VERIFY_EMAIL_RESEND_INTERVAL,
-        AUTH_RATE_LIMIT, RATE_LIMIT_CLIENT_HEADER, JWT_EXPIRATION, CORS_ALLOWED_ORIGINS, EMAIL_* (mail), WORKER_* and JOB_* (the in-process worker),
-        PUBLIC_DIR, TEMPLATES_DIR, LOG_FORMAT, LOG_LEVEL; a .env file in the working directory is read too.
+        Environment: \(SettingsCatalog.names(readBy: .serve)) (see `meiduo settings`); a .env file in the
+        working directory is read too.
         """
     }
 

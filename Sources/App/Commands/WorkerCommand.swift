@@ -17,9 +17,7 @@ struct WorkerCommand: AsyncCommand {
     var help: String {
         """
         Sends queued mail until SIGTERM/SIGINT, then stops gracefully; run as many as you like against one database.
-        Environment: DATABASE_URL, SECRET_KEY, EMAIL_* (mail), WORKER_CONCURRENCY, WORKER_POLL_INTERVAL,
-        WORKER_SHUTDOWN_GRACE, JOB_QUEUE, JOB_MAX_ATTEMPTS, JOB_BACKOFF_BASE, JOB_BACKOFF_CAP, JOB_LEASE_SECONDS,
-        JOB_LEASE_RENEW_INTERVAL, JOB_TIMEOUT, JOB_RETENTION_SECONDS, TEMPLATES_DIR, LOG_FORMAT, LOG_LEVEL.
+        Environment: \(SettingsCatalog.names(readBy: .worker)) (see `meiduo settings`).
         """
     }
 

@@ -1,0 +1,112 @@
+/// Every environment variable the service reads, with its default and what it means: the one list. `meiduo
+/// settings` prints it (`--markdown`: the README's table, which a test keeps equal to it), and each command's
+/// help names the variables it reads from here.
+enum SettingsCatalog {
+    enum Reader: Sendable {
+        case serve, worker, jobs, sendTestMail
+    }
+
+    struct Entry: Sendable {
+        /// One variable, or a pair documented together (`EMAIL_HOST` · `EMAIL_PORT`).
+        var names: [String]
+        /// As the README shows it: `value` in backticks, or words (`unset`, `a development key`).
+        var defaultValue: String
+        var meaning: String
+        /// The commands that read it.
+        var read: Set<Reader>
+
+        init(_ names: [String], _ defaultValue: String, _ meaning: String, read: Set<Reader>) {
+            self.names = names
+            self.defaultValue = defaultValue
+            self.meaning = meaning
+            self.read = read
+        }
+    }
+
+    static let entries: [Entry] = [
+        Entry(["DATABASE_URL"], "`sqlite://var/meiduo.sqlite`", "`sqlite://relative/path`, `sqlite:///absolute/path` or `postgres://user:pass@host:5432/db`",
+              read: [.jobs, .serve, .worker]),
+        Entry(["SECRET_KEY"], "a development key", "signs verification tokens and session JWTs; at least 32 bytes; required in production (`--env production`)",
+              read: [.serve, .worker]),
+        Entry(["VERIFY_EMAIL_TOKEN_EXPIRES"], "`86400`", "lifetime of a verification link, seconds",
+              read: [.serve, .worker]),
+        Entry(["VERIFY_EMAIL_URL"], "`http://127.0.0.1:8080/success_verify_email.html`", "the page the link opens (the original used `http://www.meiduo.site:8080/success_verify_email.html`)",
+              read: [.serve, .worker]),
+        Entry(["VERIFY_EMAIL_RESEND_INTERVAL"], "`60`", "seconds between two verification mails for one user",
+              read: [.serve]),
+        Entry(["AUTH_RATE_LIMIT"], "`20/60`", "requests per client and window (seconds) on `POST /users/` and on `POST /authorizations/`, counted in the database across servers; beyond it 429 with `Retry-After`; `off` turns it off",
+              read: [.serve]),
+        Entry(["RATE_LIMIT_CLIENT_HEADER"], "unset", "the header your reverse proxy puts the client address in (`X-Forwarded-For`: its first entry); unset, the connection's peer is the client — set it only behind a proxy that overwrites the header",
+              read: [.serve]),
+        Entry(["JWT_EXPIRATION"], "`86400`", "lifetime of a session JWT, seconds",
+              read: [.serve]),
+        Entry(["BCRYPT_COST"], "`12`", "password hashing cost (4–31)",
+              read: [.serve]),
+        Entry(["CORS_ALLOWED_ORIGINS"], "empty", "comma-separated origins allowed to call the API from a browser",
+              read: [.serve]),
+        Entry(["EMAIL_BACKEND"], "`file`", "`file` (one `.eml` per message), `console` (printed to standard output) or `smtp`",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_HOST", "EMAIL_PORT"], "`localhost` · 25 (587 with TLS, 465 with SSL)", "the SMTP server",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD"], "empty", "AUTH credentials (the password never reaches a log or the dialogue printout)",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_USE_TLS", "EMAIL_USE_SSL"], "`false`", "STARTTLS, or TLS from the first byte (not both)",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_SSL_CAFILE"], "empty", "a PEM file with an extra certificate authority to trust",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_TIMEOUT"], "`30`", "seconds for connecting and for each reply",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_MAX_CONNECTIONS"], "`4`", "pooled SMTP sessions per process",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_HELO_NAME"], "the host name", "the name given in EHLO",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_FILE_PATH"], "`var/mail`", "the file backend's folder",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["EMAIL_FROM"], "`美多商城<noreply@meiduo.site>`", "the sender, as the original's setting",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["SITE_NAME"], "`美多商城`", "the shop's name in the mail (subject `SITE_NAME邮箱验证`)",
+              read: [.sendTestMail, .serve, .worker]),
+        Entry(["PUBLIC_DIR"], "`Public`", "static files, among them the verification page",
+              read: [.serve]),
+        Entry(["TEMPLATES_DIR"], "`Resources/Views`", "where the Leaf mail templates are (`mail/verify_email_{html,text}.leaf`, `mail/email_changed_{html,text}.leaf`)",
+              read: [.serve, .worker]),
+        Entry(["WORKER_CONCURRENCY"], "`4`", "jobs a worker runs at once",
+              read: [.serve, .worker]),
+        Entry(["WORKER_POLL_INTERVAL"], "`1`", "seconds an idle worker waits before looking again (the in-process worker is also woken at once)",
+              read: [.serve, .worker]),
+        Entry(["WORKER_SHUTDOWN_GRACE"], "`30`", "seconds a stopping worker lets running jobs finish before giving them back",
+              read: [.serve, .worker]),
+        Entry(["JOB_MAX_ATTEMPTS"], "`10`", "attempts before a job is dead",
+              read: [.serve, .worker]),
+        Entry(["JOB_BACKOFF_BASE", "JOB_BACKOFF_CAP"], "`2` · `3600`", "the n-th retry waits between half and all of min(cap, base·2ⁿ⁻¹) seconds",
+              read: [.serve, .worker]),
+        Entry(["JOB_LEASE_SECONDS"], "`60`", "how long a claim or a renewal holds a job; a worker that dies loses its jobs this long after its last renewal",
+              read: [.serve, .worker]),
+        Entry(["JOB_LEASE_RENEW_INTERVAL"], "a sixth of the lease, at most `10`", "seconds between renewals of a running job's lease; at most a third of `JOB_LEASE_SECONDS` (refused at start otherwise)",
+              read: [.serve, .worker]),
+        Entry(["JOB_TIMEOUT"], "`300`", "the time limit of one run of a job, seconds; a run still going then is cancelled and retried with backoff; with `EMAIL_BACKEND=smtp`, at least `EMAIL_TIMEOUT` (refused at start otherwise)",
+              read: [.serve, .worker]),
+        Entry(["JOB_RETENTION_SECONDS"], "`604800`", "how long completed jobs are kept",
+              read: [.jobs, .serve, .worker]),
+        Entry(["JOB_QUEUE"], "`default`", "the queue name jobs are put in and taken from",
+              read: [.jobs, .serve, .worker]),
+        Entry(["DATABASE_MAX_CONNECTIONS"], "`4`", "PostgreSQL connections per event loop",
+              read: [.jobs, .serve, .worker]),
+        Entry(["LOG_LEVEL"], "`info`", "`debug` … `critical` (`trace` is lowered to `debug`: at trace Vapor logs raw requests); tokens, passwords, JWTs, SECRET_KEY and the SMTP password are never logged (`scripts/smtp-e2e` checks a debug-level walk-through for each)",
+              read: [.jobs, .serve, .worker]),
+        Entry(["LOG_FORMAT"], "`text`", "`json` or `logfmt`: one line per event, a request's lines carrying its `request-id`",
+              read: [.jobs, .serve, .worker]),
+    ]
+
+    /// The README's table.
+    static var markdownTable: String {
+        (["| variable | default | meaning |", "|---|---|---|"] + entries.map { entry in
+            "| \(entry.names.map { "`\($0)`" }.joined(separator: " · ")) | \(entry.defaultValue) | \(entry.meaning) |"
+        }).joined(separator: "\n")
+    }
+
+    /// The variables `reader` reads, for its help.
+    static func names(readBy reader: Reader) -> String {
+        entries.filter { $0.read.contains(reader) }.flatMap(\.names).joined(separator: ", ")
+    }
+}
