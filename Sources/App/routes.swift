@@ -7,7 +7,19 @@ func routes(_ app: Application, services: AppServices) throws {
     try app.register(collection: MetricsController(services: services))
     // The public directory's files answer the GETs no API route takes. Behind the router rather than as global
     // middleware: FileMiddleware looks each path up on a thread pool, a hop the API's requests need not pay.
-    app.grouped(FileMiddleware(publicDirectory: services.settings.publicDirectory)).get("**") { _ -> Response in
+    app.grouped(StaticPathGuard(), FileMiddleware(publicDirectory: services.settings.publicDirectory)).get("**") { _ -> Response in
         throw Abort(.notFound)
+    }
+}
+
+/// Refuses a static path with a NUL or another control character once percent-decoded: the file system stops
+/// at the NUL while the content type is taken from what follows it (`/openapi.yaml%00.html` as HTML).
+struct StaticPathGuard: AsyncMiddleware {
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let path = request.url.path.removingPercentEncoding ?? request.url.path
+        if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            throw APIError.detail("路径中不能有控制字符。", status: .badRequest)
+        }
+        return try await next.respond(to: request)
     }
 }

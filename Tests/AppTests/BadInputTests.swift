@@ -56,4 +56,38 @@ struct BadInputTests {
             #expect(try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(account.username)","password":"x' OR '1'='1"}"#).status == .ok)
         }
     }
+
+    /// bcrypt reads 72 bytes of a password: a longer one is refused at registration, and at sign-in matches no
+    /// account, however its first 72 bytes read.
+    @Test func passwordsBeyondBcryptsSeventyTwoBytesAreNeverCut() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let tooLong = String(repeating: "🔑", count: 20)  // 20 characters, 80 bytes
+            let refused = try await client.send(.POST, "/users/", json: #"{"username":"\#(uniqueUsername())","password":"\#(tooLong)"}"#)
+            #expect(refused.status == .badRequest)
+            #expect(refused.body.string == #"{"password":["密码的 UTF-8 编码不能超过72个字节。"]}"#)
+
+            let exact = String(repeating: "🔑", count: 18)  // 72 bytes
+            let account = try await client.register(password: exact)
+            let signIn = { (password: String) in
+                try await client.send(.POST, "/authorizations/", json: #"{"username":"\#(account.username)","password":"\#(password)"}"#).status
+            }
+            #expect(try await signIn(exact) == .ok)
+            #expect(try await signIn(exact + "🔑") == .badRequest, "the same first 72 bytes, and more")
+            #expect(try await signIn(exact + "x") == .badRequest)
+        }
+    }
+
+    /// A NUL in a static path would pick the content type from what follows it.
+    @Test func aControlCharacterInAStaticPathIs400() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            #expect(try await client.send(.GET, "/openapi.yaml").status == .ok)
+            for path in ["/openapi.yaml%00.html", "/success_verify_email.html%00.yaml", "/openapi.yaml%0A"] {
+                let response = try await client.send(.GET, path)
+                #expect(response.status == .badRequest, "\(path)")
+                #expect(response.body.string == #"{"detail":"路径中不能有控制字符。"}"#)
+            }
+        }
+    }
 }

@@ -40,7 +40,9 @@ struct AccountController: RouteCollection {
     /// timing does not tell which usernames exist.
     func signIn(request: Request) async throws -> LoginResponse {
         let input = try LoginRequest(form: FormFields.decode(from: request))
-        let user = try await User.query(on: request.db).filter(\.$username == input.username).first()
+        // A password longer than bcrypt reads can belong to no account: it is compared with the stand-in, never cut.
+        let fits = input.password.utf8.count <= RegistrationRequest.maximumPasswordBytes
+        let user = fits ? try await User.query(on: request.db).filter(\.$username == input.username).first() : nil
         let hash: String
         if let user { hash = user.passwordHash } else { hash = try await services.unknownUserPasswordHash.value(request) }
         let matches = try await request.password.async.verify(input.password, created: hash)

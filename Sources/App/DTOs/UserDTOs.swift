@@ -2,6 +2,9 @@ import PythonJSON
 import SignedToken
 
 struct RegistrationRequest {
+    /// bcrypt reads only this many bytes of a password: a longer one would be cut without a word, and every
+    /// password sharing its first 72 bytes would sign in.
+    static let maximumPasswordBytes = 72
     static let usernameCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
     var username: String
@@ -23,6 +26,8 @@ struct RegistrationRequest {
         }
         if let password, !(8...20).contains(password.count) {
             errors.add("password", "仅允许8-20个字符的密码")
+        } else if let password, password.utf8.count > Self.maximumPasswordBytes {
+            errors.add("password", "密码的 UTF-8 编码不能超过\(Self.maximumPasswordBytes)个字节。")
         }
         if let email, !email.isEmpty, !EmailAddress.isValid(email) {
             errors.add("email", EmailChangeRequest.invalidMessage)
