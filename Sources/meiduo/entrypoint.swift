@@ -10,7 +10,11 @@ enum Entrypoint {
         var environment = try Environment.detect()
         let levelLowered = LogLevelCeiling.apply(to: &environment)
         if try !StructuredLogHandler.Format.bootstrapFromEnvironment() {
-            try LoggingSystem.bootstrap(from: &environment)
+            // Vapor's console format, with control characters escaped.
+            try LoggingSystem.bootstrap(from: &environment) { level in
+                let console = Terminal()
+                return { label in EscapingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+            }
         }
         let app = try await Application.make(environment)
         let takeover = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()

@@ -40,4 +40,23 @@ struct StructuredLogTests {
         #expect(throws: SettingsError.self) { try StructuredLogHandler.Format.bootstrapFromEnvironment(["LOG_FORMAT": "xml"]) }
         #expect(try StructuredLogHandler.Format.bootstrapFromEnvironment(["LOG_FORMAT": "text"]) == false)
     }
+
+    /// Nothing a client sends can start a line of its own or drive a terminal, in any format.
+    @Test func controlCharactersAreEscapedInEveryFormat() throws {
+        let forged = "/x\n[ CRITICAL ] SECRET_KEY leaked\r\u{1B}[2J"
+        for format in [StructuredLogHandler.Format.json, .logfmt] {
+            let lines = NIOLockedValueBox<[String]>([])
+            var logger = Logger(label: "meiduo.test") { label in
+                EscapingLogHandler(StructuredLogHandler(label: label, format: format, level: .debug, write: { line in lines.withLockedValue { $0.append(line) } }))
+            }
+            logger[metadataKey: "request-id"] = "id\nforged"
+            logger.info("GET \(forged)", metadata: ["path": "\(forged)"])
+            let written = lines.withLockedValue { $0 }.joined()
+            #expect(written.filter { $0 == "\n" }.count == 1, "one line, ended by its own newline: \(written)")
+            #expect(!written.unicodeScalars.contains { $0.value == 0x1B || $0 == "\r" }, "\(format)")
+            #expect(written.contains(#"[ CRITICAL ] SECRET_KEY leaked"#) && written.contains("u{1b}"))
+        }
+        #expect(EscapingLogHandler.escape("a\u{7F}b\u{85}c\td") == #"a\u{7f}b\u{85}c\td"#)
+        #expect(EscapingLogHandler.escape("美多 plain") == "美多 plain")
+    }
 }

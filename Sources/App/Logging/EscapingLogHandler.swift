@@ -1,0 +1,56 @@
+import Logging
+
+/// Escapes control characters in every message and metadata value before the wrapped handler writes them, so that
+/// nothing a client sends — a path, a header, an address — can start a line of its own in the log or drive a
+/// terminal. Metadata is kept here, not in the wrapped handler, so that all of it passes through the escaping.
+public struct EscapingLogHandler: LogHandler {
+    private var wrapped: any LogHandler
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+
+    public init(_ wrapped: any LogHandler) {
+        self.wrapped = wrapped
+        self.metadata = wrapped.metadata
+        self.metadataProvider = wrapped.metadataProvider
+        self.wrapped.metadata = [:]
+        self.wrapped.metadataProvider = nil
+    }
+
+    public var logLevel: Logger.Level {
+        get { wrapped.logLevel }
+        set { wrapped.logLevel = newValue }
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        var escaped = event
+        escaped.message = Logger.Message(stringLiteral: Self.escape(event.message.description))
+        escaped.metadata = merged.isEmpty ? nil : merged.mapValues { .string(Self.escape($0.description)) }
+        wrapped.log(event: escaped)
+    }
+
+    /// `\n`, `\r`, `\t` as such, any other control character (C0, DEL, C1) as `\u{XX}`.
+    static func escape(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.properties.generalCategory == .control:
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
