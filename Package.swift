@@ -117,6 +117,7 @@ let package = Package(
             "App", "TestSupport", "JobQueue", "SMTPClient", "SignedToken", "PythonJSON", "MeiduoTokens",
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Vapor", package: "vapor"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Logging", package: "swift-log"),

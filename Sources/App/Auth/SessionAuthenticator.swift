@@ -12,6 +12,10 @@ struct SessionAuthenticator: AsyncMiddleware {
         guard let token = Self.credential(in: request.headers) else {
             throw Self.unauthorized(.detail("身份认证信息未提供。"))
         }
+        guard SessionTokenHeader.isAcceptable(token) else {
+            request.logger.debug("session token refused", metadata: ["reason": "not an unpadded HS256 JWT"])
+            throw Self.invalidToken
+        }
         let session: SessionToken
         do { session = try await request.jwt.verify(token, as: SessionToken.self) } catch {
             request.logger.debug("session token refused", metadata: ["reason": "\(type(of: error))"])

@@ -6,11 +6,14 @@ struct SessionToken: JWTPayload, Authenticatable {
     var userID: Int64
     var username: String
     var exp: ExpirationClaim
+    /// Not written by us; honoured when another issuer sets it.
+    var nbf: NotBeforeClaim?
 
     enum CodingKeys: String, CodingKey {
         case userID = "user_id"
         case username
         case exp
+        case nbf
     }
 
     init(user: User, lifetime: Int64, now: Date) throws {
@@ -21,5 +24,6 @@ struct SessionToken: JWTPayload, Authenticatable {
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
+        try nbf?.verifyNotBefore()
     }
 }

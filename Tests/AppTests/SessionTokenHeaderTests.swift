@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import App
+
+/// Session JWTs signed with the right key but with a header that is not exactly HS256 are refused.
+struct SessionTokenHeaderTests {
+    static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// A token over `header` and `payload`, its signature HMAC-SHA256 with the service's key whatever the header says.
+    static func token(header: String, payload: String) -> String {
+        let input = base64URL(Array(header.utf8)) + "." + base64URL(Array(payload.utf8))
+        let key = SymmetricKey(data: Array(Settings.developmentSecretKey.utf8))
+        return input + "." + base64URL(HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: key))
+    }
+
+    @Test func onlyAnUnpaddedHS256TokenWithoutCritOrAFutureNbfSignsIn() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            let exp = Int(Date().timeIntervalSince1970) + 3600
+            let payload = #"{"user_id":\#(account.id),"username":"\#(account.username)","exp":\#(exp)}"#
+            let status = { (token: String) in try await client.send(.GET, "/user/", token: token).status }
+
+            #expect(try await status(Self.token(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: payload)) == .ok, "the crafting is right")
+            for header in [#"{"alg":"none","typ":"JWT"}"#, #"{"alg":"HS512","typ":"JWT"}"#, #"{"alg":"RS256","typ":"JWT"}"#,
+                           #"{"typ":"JWT"}"#, #"{"alg":"HS256","typ":"JWT","crit":["exp"]}"#, #"{"alg":"HS256","crit":"x"}"#] {
+                #expect(try await status(Self.token(header: header, payload: payload)) == .unauthorized, "\(header)")
+            }
+            let notYet = #"{"user_id":\#(account.id),"username":"\#(account.username)","exp":\#(exp),"nbf":\#(exp - 60)}"#
+            #expect(try await status(Self.token(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: notYet)) == .unauthorized, "a future nbf")
+            let padded = Self.token(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: payload) + "="
+            #expect(try await status(padded) == .unauthorized, "a padded signature")
+        }
+    }
+}
