@@ -36,6 +36,8 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     // default inflates them, a handler every request passes through.
     app.http.server.configuration.requestDecompression = .disabled
     app.middleware = Middlewares()
+    // First of all, so that every answer carries them, preflights and errors included.
+    app.middleware.use(ExposureHeadersMiddleware(corsInUse: !settings.corsAllowedOrigins.isEmpty))
     if !settings.corsAllowedOrigins.isEmpty {
         // First, so that preflights are answered and error responses carry the CORS headers too.
         app.middleware.use(CORSMiddleware(configuration: .init(

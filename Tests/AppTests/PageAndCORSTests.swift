@@ -1,4 +1,5 @@
 import Testing
+import Vapor
 import VaporTesting
 
 @testable import App
@@ -45,6 +46,49 @@ struct PageAndCORSTests {
         try await withMeiduo { app in
             let response = try await APIClient(app: app).send(.GET, "/emails/verification/", headers: ["Origin": Self.frontEnd])
             #expect(response.headers.first(name: "Access-Control-Allow-Origin") == nil)
+        }
+    }
+
+    /// The page's URL holds a token: no Referer takes it elsewhere, no site frames the page, and the API's answers
+    /// are never rendered as documents.
+    @Test func thePageAndTheAPISayWhereTheirContentMayGo() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let page = try await client.send(.GET, "/success_verify_email.html?token=abc")
+            #expect(page.headers.first(name: "Referrer-Policy") == "no-referrer")
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("frame-ancestors 'none'") == true)
+            #expect(page.headers.first(name: "Content-Security-Policy")?.contains("script-src 'unsafe-inline'") == true)
+            for response in [try await client.send(.GET, "/emails/verification/?token=bad"), try await client.send(.GET, "/healthz")] {
+                #expect(response.headers.first(name: "Referrer-Policy") == "no-referrer")
+                #expect(response.headers.first(name: "Content-Security-Policy") == "default-src 'none'; frame-ancestors 'none'")
+                #expect(response.headers.first(name: "X-Content-Type-Options") == "nosniff")
+            }
+        }
+    }
+
+    /// A cache in front must not give one origin's CORS answer to another.
+    @Test func withCORSEveryAnswerVariesByOrigin() async throws {
+        try await withMeiduo({ $0.corsAllowedOrigins = [Self.frontEnd] }) { app in
+            let client = APIClient(app: app)
+            for headers: HTTPHeaders in [["Origin": Self.frontEnd], ["Origin": "http://evil.example"], [:]] {
+                let response = try await client.send(.GET, "/emails/verification/?token=bad", headers: headers)
+                #expect(response.headers[.vary].joined(separator: ",").lowercased().contains("origin"), "\(headers)")
+            }
+        }
+    }
+
+    @Test func aMetricsTokenGuardsTheMetrics() async throws {
+        try await withMeiduo({ $0.metricsToken = "scrape-secret-0123456789" }) { app in
+            let client = APIClient(app: app)
+            #expect(try await client.send(.GET, "/metrics").status == .unauthorized)
+            #expect(try await client.send(.GET, "/metrics", token: "scrape-secret-012345678", scheme: "Bearer").status == .unauthorized)
+            let allowed = try await client.send(.GET, "/metrics", token: "scrape-secret-0123456789", scheme: "Bearer")
+            #expect(allowed.status == .ok)
+            #expect(allowed.body.string.contains("meiduo_jobs"))
+        }
+        try await withMeiduo { app in
+            let open = try await APIClient(app: app).send(.GET, "/metrics")
+            #expect(open.status == .ok, "open without a token, as before")
         }
     }
 }

@@ -25,6 +25,8 @@ public struct Settings: Sendable {
     public var publicDirectory: String
     /// PostgreSQL connections per event loop (one event loop per core); SQLite always uses one.
     public var databaseMaxConnections: Int
+    /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
+    public var metricsToken: String?
 
     public init(
         databaseURL: DatabaseURL = .sqlite(path: "var/meiduo.sqlite"),
@@ -40,7 +42,8 @@ public struct Settings: Sendable {
         mail: MailSettings = .init(),
         queue: QueueSettings = .init(),
         publicDirectory: String = "Public/",
-        databaseMaxConnections: Int = 4
+        databaseMaxConnections: Int = 4,
+        metricsToken: String? = nil
     ) {
         self.databaseURL = databaseURL
         self.secretKey = secretKey
@@ -56,6 +59,7 @@ public struct Settings: Sendable {
         self.queue = queue
         self.publicDirectory = publicDirectory
         self.databaseMaxConnections = databaseMaxConnections
+        self.metricsToken = metricsToken
     }
 
     /// Reads the settings from environment variables; any value that does not parse is an error naming the variable.
@@ -76,7 +80,8 @@ public struct Settings: Sendable {
             mail: try MailSettings.load(from: reader),
             queue: try QueueSettings.load(from: reader),
             publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory,
-            databaseMaxConnections: Int(try reader.integer("DATABASE_MAX_CONNECTIONS", default: Int64(defaults.databaseMaxConnections), minimum: 1, maximum: 100))
+            databaseMaxConnections: Int(try reader.integer("DATABASE_MAX_CONNECTIONS", default: Int64(defaults.databaseMaxConnections), minimum: 1, maximum: 100)),
+            metricsToken: reader.string("METRICS_TOKEN")
         )
         try settings.validate(production: production)
         return settings

@@ -92,6 +92,8 @@ enum SettingsCatalog {
               read: [.jobs, .serve, .worker]),
         Entry(["DATABASE_MAX_CONNECTIONS"], "`4`", "PostgreSQL connections per event loop",
               read: [.jobs, .serve, .worker]),
+        Entry(["METRICS_TOKEN"], "unset", "when set, `GET /metrics` answers only `Authorization: Bearer <this token>` (401 otherwise); unset, anyone who reaches the port reads the metrics",
+              read: [.serve]),
         Entry(["LOG_LEVEL"], "`info`", "`debug` … `critical` (`trace` is lowered to `debug`: at trace Vapor logs raw requests); tokens, passwords, JWTs, SECRET_KEY and the SMTP password are never logged (`scripts/smtp-e2e` checks a debug-level walk-through for each)",
               read: [.jobs, .serve, .worker]),
         Entry(["LOG_FORMAT"], "`text`", "`json` or `logfmt`: one line per event, a request's lines carrying its `request-id`",

@@ -1,0 +1,27 @@
+import Vapor
+
+/// Headers that keep what a response carries where it belongs. The verification page's URL holds a token: no
+/// `Referer` may take it elsewhere, and no other site may frame the page. API answers are data, never a document
+/// to render. With CORS in use, every answer says it varies by `Origin`, so a cache never hands one origin's
+/// answer to another.
+struct ExposureHeadersMiddleware: AsyncMiddleware {
+    /// The page runs its own inline script and style and may call an API on another origin (`meiduo-api-base`).
+    static let pagePolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        + "connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    static let apiPolicy = "default-src 'none'; frame-ancestors 'none'"
+
+    let corsInUse: Bool
+
+    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: request)
+        let isPage = response.headers.contentType == .html
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: isPage ? Self.pagePolicy : Self.apiPolicy)
+        response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
+        response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
+        response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")
+        if corsInUse && !response.headers[.vary].contains(where: { $0.lowercased().contains("origin") }) {
+            response.headers.add(name: .vary, value: "Origin")
+        }
+        return response
+    }
+}
