@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import SQLKit
 import Testing
 import Vapor
 import VaporTesting
@@ -43,21 +44,48 @@ struct RateLimitTests {
         }
     }
 
-    @Test func behindAProxyEachForwardedClientHasItsOwnCount() async throws {
+    /// Behind one trusted proxy the client is the entry that proxy appended, the last; what the client wrote to
+    /// its left changes nothing, a malformed address counts as the peer, and an IPv6 host is counted by its /64.
+    @Test func behindAProxyTheClientIsWhatTheProxySawNotWhatTheClientWrote() async throws {
         let behindProxy: (inout Settings) -> Void = { settings in
-            settings.authRateLimit = RateLimit(requests: 1, seconds: 3600)
+            settings.authRateLimit = RateLimit(requests: 5, seconds: 3600)
             settings.rateLimitClientHeader = "X-Forwarded-For"
         }
         try await withMeiduo(behindProxy) { app async throws in
             let client = APIClient(app: app)
             let body = #"{"username":"nobody_here","password":"password123"}"#
-            func signIn(from address: String) async throws -> HTTPStatus {
-                try await client.send(.POST, "/authorizations/", json: body, headers: ["X-Forwarded-For": address]).status
+            func signIn(from forwarded: String) async throws -> HTTPStatus {
+                try await client.send(.POST, "/authorizations/", json: body, headers: ["X-Forwarded-For": forwarded]).status
             }
-            #expect(try await signIn(from: "203.0.113.7, 10.0.0.1") == .badRequest)
-            #expect(try await signIn(from: "203.0.113.7") == .tooManyRequests, "the first entry is the client")
-            #expect(try await signIn(from: "198.51.100.9") == .badRequest)
+            var statuses: [HTTPStatus] = []
+            for index in 1...8 { statuses.append(try await signIn(from: "198.51.100.\(index), 127.0.0.1")) }
+            #expect(statuses == Array(repeating: .badRequest, count: 5) + Array(repeating: .tooManyRequests, count: 3),
+                    "forged first entries do not make new clients")
+            #expect(try await signIn(from: "203.0.113.7") == .badRequest, "another client has its own count")
+
+            for index in 1...5 { #expect(try await signIn(from: "2001:db8:1:2::\(index)") == .badRequest) }
+            #expect(try await signIn(from: "2001:db8:1:2:ffff::9") == .tooManyRequests, "the same /64")
+            #expect(try await signIn(from: "2001:db8:1:3::1") == .badRequest, "another /64")
+
+            let malformed = ["0192.0.2.77", "0192.0.2.78", "198.51.100.1x", String(repeating: "9", count: 60_000), "", "::ffff:zz"]
+            let answers = try await malformed.asyncMap { try await signIn(from: $0) }
+            #expect(answers.filter { $0 == .badRequest }.count == 5, "all counted as the one peer, limit 5: \(answers)")
+            let longest = try await (app.db as! any SQLDatabase).raw("SELECT max(length(key)) AS longest FROM rate_limits").first()
+            let longestKey = try longest?.decode(column: "longest", as: Int.self)
+            #expect(try #require(longestKey) < 64, "no key as long as a header")
         }
+    }
+
+    @Test func clientAddressesParseStrictly() {
+        #expect(ClientAddress.normalized("203.0.113.7") == "203.0.113.7")
+        #expect(ClientAddress.normalized("0192.0.2.77") == nil)
+        #expect(ClientAddress.normalized("1.2.3") == nil)
+        #expect(ClientAddress.normalized(" 1.2.3.4") == nil)
+        #expect(ClientAddress.normalized("2001:DB8:1:2:3:4:5:6") == "2001:db8:1:2::/64")
+        #expect(ClientAddress.normalized("::ffff:198.51.100.3") == "198.51.100.3")
+        #expect(ClientAddress.bucket(peer: "10.0.0.1", header: "1.1.1.1, 2.2.2.2, 10.0.0.2", trustedHops: 2) == "2.2.2.2")
+        #expect(ClientAddress.bucket(peer: "10.0.0.1", header: "2.2.2.2", trustedHops: 2) == "10.0.0.1", "fewer entries than proxies")
+        #expect(ClientAddress.bucket(peer: nil, header: nil, trustedHops: 1) == "unknown")
     }
 
     @Test func theSettingParsesOrSaysWhatIsWrong() throws {
@@ -67,5 +95,13 @@ struct RateLimitTests {
         for bad in ["5", "0/60", "5/0", "-1/60", "five/60", "5/60/2"] {
             #expect(throws: SettingsError.self, "\(bad)") { try Settings.load(from: ["AUTH_RATE_LIMIT": bad], production: false) }
         }
+    }
+}
+
+private extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var results: [T] = []
+        for element in self { results.append(try await transform(element)) }
+        return results
     }
 }

@@ -18,7 +18,8 @@ struct AccountController: RouteCollection {
 
     private func limited(_ scope: String) -> [any Middleware] {
         services.settings.authRateLimit.map {
-            [RateLimitMiddleware(scope: scope, limit: $0, clientHeader: services.settings.rateLimitClientHeader, clock: services.clock)]
+            [RateLimitMiddleware(scope: scope, limit: $0, clientHeader: services.settings.rateLimitClientHeader,
+                                 trustedHops: services.settings.rateLimitTrustedProxies, clock: services.clock)]
         } ?? []
     }
 

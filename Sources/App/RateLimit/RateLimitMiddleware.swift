@@ -4,18 +4,22 @@ import Vapor
 
 /// Refuses a client's requests beyond `limit` in a window with 429 and `Retry-After`, in the body DRF's throttles
 /// give, before the route does any work (sign-in's bcrypt comparison among it). Every request counts, accepted or
-/// not. The client is the socket's peer address, or the header a trusted proxy sets (`RATE_LIMIT_CLIENT_HEADER`).
+/// not. The client is the socket's peer address, or what trusted proxies wrote in `RATE_LIMIT_CLIENT_HEADER`
+/// (`ClientAddress`).
 struct RateLimitMiddleware: AsyncMiddleware {
     let scope: String
     let limit: RateLimit
     let clientHeader: String?
+    let trustedHops: Int
     let clock: @Sendable () -> Date
-    private let requestsSincePrune = NIOLockedValueBox(0)
+    /// The window whose predecessors this server last cleared.
+    private let prunedBefore = NIOLockedValueBox<Int64>(0)
 
-    init(scope: String, limit: RateLimit, clientHeader: String?, clock: @escaping @Sendable () -> Date) {
+    init(scope: String, limit: RateLimit, clientHeader: String?, trustedHops: Int, clock: @escaping @Sendable () -> Date) {
         self.scope = scope
         self.limit = limit
         self.clientHeader = clientHeader
+        self.trustedHops = trustedHops
         self.clock = clock
     }
 
@@ -23,8 +27,11 @@ struct RateLimitMiddleware: AsyncMiddleware {
         let now = Int64(clock().timeIntervalSince1970)
         let windowStart = now - now % limit.seconds
         let database = request.db as! any SQLDatabase
-        let hits = try await RateLimitTable.hit("\(scope):\(client(of: request))", windowStart: windowStart, on: database)
-        if shouldPrune() {
+        let client = ClientAddress.bucket(peer: request.remoteAddress?.ipAddress,
+                                          header: clientHeader.flatMap { request.headers[$0].joined(separator: ",") },
+                                          trustedHops: trustedHops)
+        let hits = try await RateLimitTable.hit("\(scope):\(client)", windowStart: windowStart, on: database)
+        if startsNewWindow(windowStart) {
             try await RateLimitTable.prune(before: windowStart, on: database)
         }
         guard hits <= limit.requests else {
@@ -34,19 +41,11 @@ struct RateLimitMiddleware: AsyncMiddleware {
         return try await next.respond(to: request)
     }
 
-    private func client(of request: Request) -> String {
-        if let clientHeader, let value = request.headers.first(name: clientHeader)?.split(separator: ",").first {
-            return value.trimmingCharacters(in: .whitespaces)
-        }
-        return request.remoteAddress?.ipAddress ?? "unknown"
-    }
-
-    /// Every 1,000th request of this server clears the rows of windows that are over.
-    private func shouldPrune() -> Bool {
-        requestsSincePrune.withLockedValue { count in
-            count += 1
-            if count < 1000 { return false }
-            count = 0
+    /// True once per window and server: the rows of windows that are over are cleared as each new one starts.
+    private func startsNewWindow(_ windowStart: Int64) -> Bool {
+        prunedBefore.withLockedValue { prunedBefore in
+            guard windowStart > prunedBefore else { return false }
+            prunedBefore = windowStart
             return true
         }
     }

@@ -16,6 +16,9 @@ public struct Settings: Sendable {
     /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`, `X-Real-IP`); nil: the
     /// socket's peer address is the client.
     public var rateLimitClientHeader: String?
+    /// How many proxies in front of the service append to `rateLimitClientHeader`: the client is the entry that many
+    /// from the right.
+    public var rateLimitTrustedProxies: Int
     public var jwtExpiration: Int64
     public var bcryptCost: Int
     public var corsAllowedOrigins: [String]
@@ -36,6 +39,7 @@ public struct Settings: Sendable {
         verifyEmailResendInterval: Int64 = 60,
         authRateLimit: RateLimit? = RateLimit(requests: 20, seconds: 60),
         rateLimitClientHeader: String? = nil,
+        rateLimitTrustedProxies: Int = 1,
         jwtExpiration: Int64 = 86_400,
         bcryptCost: Int = 12,
         corsAllowedOrigins: [String] = [],
@@ -52,6 +56,7 @@ public struct Settings: Sendable {
         self.verifyEmailResendInterval = verifyEmailResendInterval
         self.authRateLimit = authRateLimit
         self.rateLimitClientHeader = rateLimitClientHeader
+        self.rateLimitTrustedProxies = rateLimitTrustedProxies
         self.jwtExpiration = jwtExpiration
         self.bcryptCost = bcryptCost
         self.corsAllowedOrigins = corsAllowedOrigins
@@ -74,6 +79,7 @@ public struct Settings: Sendable {
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
             authRateLimit: try reader.rateLimit("AUTH_RATE_LIMIT", default: defaults.authRateLimit),
             rateLimitClientHeader: reader.string("RATE_LIMIT_CLIENT_HEADER"),
+            rateLimitTrustedProxies: Int(try reader.integer("RATE_LIMIT_TRUSTED_PROXIES", default: Int64(defaults.rateLimitTrustedProxies), minimum: 1, maximum: 10)),
             jwtExpiration: try reader.positiveInteger("JWT_EXPIRATION", default: defaults.jwtExpiration),
             bcryptCost: Int(try reader.integer("BCRYPT_COST", default: Int64(defaults.bcryptCost), minimum: 4, maximum: 31)),
             corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS"),
