@@ -13,7 +13,7 @@ enum Entrypoint {
             // Vapor's console format, with control characters escaped.
             try LoggingSystem.bootstrap(from: &environment) { level in
                 let console = Terminal()
-                return { label in EscapingLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+                return { label in SafeLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
             }
         }
         let app = try await Application.make(environment)

@@ -47,7 +47,7 @@ struct StructuredLogTests {
         for format in [StructuredLogHandler.Format.json, .logfmt] {
             let lines = NIOLockedValueBox<[String]>([])
             var logger = Logger(label: "meiduo.test") { label in
-                EscapingLogHandler(StructuredLogHandler(label: label, format: format, level: .debug, write: { line in lines.withLockedValue { $0.append(line) } }))
+                SafeLogHandler(StructuredLogHandler(label: label, format: format, level: .debug, write: { line in lines.withLockedValue { $0.append(line) } }))
             }
             logger[metadataKey: "request-id"] = "id\nforged"
             logger.info("GET \(forged)", metadata: ["path": "\(forged)"])
@@ -56,7 +56,21 @@ struct StructuredLogTests {
             #expect(!written.unicodeScalars.contains { $0.value == 0x1B || $0 == "\r" }, "\(format)")
             #expect(written.contains(#"[ CRITICAL ] SECRET_KEY leaked"#) && written.contains("u{1b}"))
         }
-        #expect(EscapingLogHandler.escape("a\u{7F}b\u{85}c\td") == #"a\u{7f}b\u{85}c\td"#)
-        #expect(EscapingLogHandler.escape("美多 plain") == "美多 plain")
+        #expect(SafeLogHandler.escape("a\u{7F}b\u{85}c\td") == #"a\u{7f}b\u{85}c\td"#)
+        #expect(SafeLogHandler.escape("美多 plain") == "美多 plain")
+    }
+
+    /// The values a statement was given never reach a log: Fluent's `input` and `filters`, SQLKit's `binds`.
+    @Test func boundValuesAreRedactedAtEveryLevel() {
+        let lines = NIOLockedValueBox<[String]>([])
+        var logger = Logger(label: "meiduo.test") { label in
+            SafeLogHandler(StructuredLogHandler(label: label, format: .logfmt, level: .debug, write: { line in lines.withLockedValue { $0.append(line) } }))
+        }
+        logger.logLevel = .debug
+        logger.debug("Running query", metadata: ["action": "create", "input": ["$2b$12$hash", "a@example.com"],
+                                                 "filters": ["users[email] = a@example.com"], "binds": ["secret"]])
+        let line = lines.withLockedValue { $0 }.joined()
+        #expect(line.contains("action=create") && line.contains("input=<redacted>") && line.contains("binds=<redacted>"))
+        #expect(!line.contains("$2b$12$hash") && !line.contains("a@example.com") && !line.contains("secret"))
     }
 }

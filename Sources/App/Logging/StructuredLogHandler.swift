@@ -89,7 +89,7 @@ extension StructuredLogHandler.Format {
             throw SettingsError(variable: "LOG_FORMAT", problem: "must be text, json or logfmt")
         }
         let level = variables["LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
-        LoggingSystem.bootstrap { label in EscapingLogHandler(StructuredLogHandler(label: label, format: format, level: level)) }
+        LoggingSystem.bootstrap { label in SafeLogHandler(StructuredLogHandler(label: label, format: format, level: level)) }
         return true
     }
 }

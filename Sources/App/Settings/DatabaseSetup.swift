@@ -15,11 +15,13 @@ enum DatabaseSetup {
             if !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
-            app.databases.use(.sqlite(.file(path)), as: .sqlite)
+            // The statements' bound values (password hashes, addresses) are never logged: no SQL log at all.
+            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
             try await tuneSQLite(app)
         case .postgres(let url):
+            // At trace, which the service never logs at (`LogLevelCeiling`); `SafeLogHandler` redacts binds besides.
             app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url),
-                                        maxConnectionsPerEventLoop: maxConnections), as: .psql)
+                                        maxConnectionsPerEventLoop: maxConnections, sqlLogLevel: .trace), as: .psql)
         }
     }
 

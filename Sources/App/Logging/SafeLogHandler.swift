@@ -1,9 +1,15 @@
 import Logging
 
-/// Escapes control characters in every message and metadata value before the wrapped handler writes them, so that
-/// nothing a client sends — a path, a header, an address — can start a line of its own in the log or drive a
-/// terminal. Metadata is kept here, not in the wrapped handler, so that all of it passes through the escaping.
-public struct EscapingLogHandler: LogHandler {
+/// What every log line passes through before the wrapped handler writes it:
+/// - the values a database statement was given never reach a log, at any level: Fluent logs a query's `input` and
+///   `filters` (password hashes, addresses, job payloads) and SQLKit its `binds` at debug; those are redacted;
+/// - control characters in messages and metadata are escaped, so that nothing a client sends — a path, a header,
+///   an address — can start a line of its own in the log or drive a terminal.
+/// Metadata is kept here, not in the wrapped handler, so that all of it passes through.
+public struct SafeLogHandler: LogHandler {
+    /// Metadata keys whose values are a statement's bound values.
+    static let redactedKeys: Set<String> = ["input", "filters", "binds"]
+
     private var wrapped: any LogHandler
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
@@ -32,7 +38,9 @@ public struct EscapingLogHandler: LogHandler {
         if let explicit = event.metadata { merged.merge(explicit) { $1 } }
         var escaped = event
         escaped.message = Logger.Message(stringLiteral: Self.escape(event.message.description))
-        escaped.metadata = merged.isEmpty ? nil : merged.mapValues { .string(Self.escape($0.description)) }
+        escaped.metadata = merged.isEmpty ? nil : Dictionary(uniqueKeysWithValues: merged.map { key, value in
+            (key, .string(Self.redactedKeys.contains(key) ? "<redacted>" : Self.escape(value.description)))
+        })
         wrapped.log(event: escaped)
     }
 
