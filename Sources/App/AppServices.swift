@@ -22,6 +22,7 @@ struct AppServices: Sendable {
     /// The SMTP session pool when EMAIL_BACKEND is smtp (for metrics and shutdown).
     let smtpPool: SMTPConnectionPool?
     let unknownUserPasswordHash = UnknownUserPasswordHash()
+    let recipientLimit: RecipientLimit
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
     /// the SMTP pool when it shuts down.
@@ -29,6 +30,7 @@ struct AppServices: Sendable {
          eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.clock = clock
+        recipientLimit = RecipientLimit(interval: settings.verifyEmailResendInterval, dailyLimit: settings.verifyEmailRecipientDailyLimit)
         let metrics = ServiceMetrics()
         self.metrics = metrics
         var queueConfiguration = settings.queue.queue

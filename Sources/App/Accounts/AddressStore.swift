@@ -1,5 +1,6 @@
 import Foundation
 import Fluent
+import NIOConcurrencyHelpers
 import JobQueue
 import SQLKit
 
@@ -18,12 +19,16 @@ protocol AddressStore: Sendable {
 /// What a change writes once decided: the new address and the mails for it.
 struct AddressChangeWrite: Sendable {
     var userID: Int64
+    var username: String
     var email: String
     var now: Date
     var resendInterval: Int64
     var jobs: JobQueue
+    var recipients: RecipientLimit
+    /// Set once this change has counted against the address: a retry after a lost race does not count again.
+    let recipientCounted = NIOLockedValueBox(false)
 
-    var verificationMail: SendVerifyEmailJob.Payload { .init(userID: userID, email: email) }
+    var verificationMail: SendVerifyEmailJob.Payload { .init(userID: userID, email: email, username: username) }
     /// Several changes before the mail goes out coalesce into one mail, to the latest address.
     var verificationMailKey: String { "verify-email:\(userID)" }
 
@@ -47,12 +52,21 @@ enum AddressStores {
 
 extension AddressStore {
     /// Reads the account and decides; `.changed` or `.throttled` to return, or the notice to write with the change.
-    func read(userID: Int64, on database: any SQLDatabase,
+    func read(userID: Int64, on database: any SQLDatabase, write: AddressChangeWrite,
               _ decide: (AccountAddress.Current) -> AddressChangeDecision) async throws -> ChangeRead {
         guard let current = try await AccountAddress.current(userID: userID, on: database) else { return .done(.noSuchUser) }
         switch decide(current) {
-        case .throttled(let seconds): return .done(.throttled(retryAfter: seconds))
-        case .change(let noticeTo): return .write(seen: current, noticeTo: noticeTo)
+        case .throttled(let seconds):
+            return .done(.throttled(retryAfter: seconds))
+        case .change(let noticeTo):
+            // Only a change the account may make counts against the address, and only once.
+            if !write.recipientCounted.withLockedValue({ $0 }) {
+                if let seconds = try await write.recipients.reserve(write.email, at: write.now, on: database) {
+                    return .done(.recipientThrottled(retryAfter: seconds))
+                }
+                write.recipientCounted.withLockedValue { $0 = true }
+            }
+            return .write(seen: current, noticeTo: noticeTo)
         }
     }
 }

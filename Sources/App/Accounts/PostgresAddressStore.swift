@@ -8,7 +8,7 @@ struct PostgresAddressStore: AddressStore {
 
     func attemptChange(userID: Int64, _ decide: @escaping @Sendable (AccountAddress.Current) -> AddressChangeDecision,
                        write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
-        switch try await read(userID: userID, on: database, decide) {
+        switch try await read(userID: userID, on: database, write: write, decide) {
         case .done(let outcome):
             return outcome
         case .write(let seen, let noticeTo):

@@ -11,7 +11,7 @@ struct SQLiteAddressStore: AddressStore {
                        write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
         try await database.writeTransaction { transaction in
             let sql = transaction as! any SQLDatabase
-            switch try await read(userID: userID, on: sql, decide) {
+            switch try await read(userID: userID, on: sql, write: write, decide) {
             case .done(let outcome):
                 return outcome
             case .write(let seen, let noticeTo):

@@ -23,12 +23,17 @@ struct EmailController: RouteCollection {
     /// A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
     func change(request: Request) async throws -> EmailChangeResponse {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
-        let userID = try request.auth.require(SessionToken.self).userID
-        let change = AddressChange(userID: userID, email: input.email, now: services.clock(),
-                                   resendInterval: services.settings.verifyEmailResendInterval, jobs: services.jobQueue)
+        let session = try request.auth.require(SessionToken.self)
+        let userID = session.userID
+        let change = AddressChange(userID: userID, username: session.username, email: input.email, now: services.clock(),
+                                   resendInterval: services.settings.verifyEmailResendInterval, jobs: services.jobQueue,
+                                   recipients: services.recipientLimit)
         switch try await change.apply(in: AddressStores.store(on: request.db)) {
         case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
+        case .recipientThrottled(let seconds):
+            throw APIError(status: .tooManyRequests, body: .detail("该邮箱地址最近已收到过验证邮件，请 \(seconds) 秒后再试。"),
+                           headers: ["Retry-After": String(seconds)])
         case .noSuchUser: throw SessionAuthenticator.userNotFound
         case .contended: throw APIError.detail("该账户正被其他请求同时修改，请稍后重试。", status: .conflict)
         }

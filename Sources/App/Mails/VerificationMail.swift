@@ -6,10 +6,14 @@ struct VerificationMail: MailTemplate {
     struct Payload: Codable, Sendable, Equatable {
         var userID: Int64
         var email: String
+        /// The account that asked, named in the mail so that the address's owner knows whose request it is;
+        /// absent in jobs queued before it was recorded.
+        var username: String?
 
         enum CodingKeys: String, CodingKey {
             case userID = "user_id"
             case email
+            case username
         }
     }
 
@@ -17,6 +21,7 @@ struct VerificationMail: MailTemplate {
     struct Context: Encodable, Sendable {
         var siteName: String
         var email: String
+        var username: String
         var link: String
         var expiresHours: Int64
     }
@@ -35,7 +40,8 @@ struct VerificationMail: MailTemplate {
     func subject(of payload: Payload) -> String { settings.subject }
 
     func context(for payload: Payload) -> Context {
-        Context(siteName: settings.siteName, email: payload.email, link: verifier.link(userID: payload.userID, email: payload.email),
+        Context(siteName: settings.siteName, email: payload.email, username: payload.username ?? "（未记录）",
+                link: verifier.link(userID: payload.userID, email: payload.email),
                 expiresHours: max(1, tokenLifetime / 3600))
     }
 

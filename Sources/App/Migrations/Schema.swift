@@ -4,7 +4,7 @@ import SQLKit
 /// The migrations of this build, in order, and whether a database has had them all.
 enum Schema {
     static var migrations: [any Migration] {
-        [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders()]
+        [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders(), CreateVerificationRecipients()]
     }
 
     /// The names of the migrations `database` has not had yet (Fluent records those it ran in `_fluent_migrations`).

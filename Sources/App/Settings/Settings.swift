@@ -11,6 +11,8 @@ public struct Settings: Sendable {
     public var verifyEmailTokenExpires: Int64
     public var verifyEmailURL: String
     public var verifyEmailResendInterval: Int64
+    /// Verification mails one address may get in 24 hours, whichever accounts ask; 0: no cap.
+    public var verifyEmailRecipientDailyLimit: Int
     /// Per client, on `POST /authorizations/` and `POST /users/` each; nil: no limit.
     public var authRateLimit: RateLimit?
     /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`, `X-Real-IP`); nil: the
@@ -37,6 +39,7 @@ public struct Settings: Sendable {
         verifyEmailTokenExpires: Int64 = 86_400,
         verifyEmailURL: String = "http://127.0.0.1:8080/success_verify_email.html",
         verifyEmailResendInterval: Int64 = 60,
+        verifyEmailRecipientDailyLimit: Int = 5,
         authRateLimit: RateLimit? = RateLimit(requests: 20, seconds: 60),
         rateLimitClientHeader: String? = nil,
         rateLimitTrustedProxies: Int = 1,
@@ -54,6 +57,7 @@ public struct Settings: Sendable {
         self.verifyEmailTokenExpires = verifyEmailTokenExpires
         self.verifyEmailURL = verifyEmailURL
         self.verifyEmailResendInterval = verifyEmailResendInterval
+        self.verifyEmailRecipientDailyLimit = verifyEmailRecipientDailyLimit
         self.authRateLimit = authRateLimit
         self.rateLimitClientHeader = rateLimitClientHeader
         self.rateLimitTrustedProxies = rateLimitTrustedProxies
@@ -77,6 +81,7 @@ public struct Settings: Sendable {
             verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
             verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
+            verifyEmailRecipientDailyLimit: Int(try reader.integer("VERIFY_EMAIL_RECIPIENT_DAILY_LIMIT", default: Int64(defaults.verifyEmailRecipientDailyLimit), minimum: 0, maximum: 1000)),
             authRateLimit: try reader.rateLimit("AUTH_RATE_LIMIT", default: defaults.authRateLimit),
             rateLimitClientHeader: reader.string("RATE_LIMIT_CLIENT_HEADER"),
             rateLimitTrustedProxies: Int(try reader.integer("RATE_LIMIT_TRUSTED_PROXIES", default: Int64(defaults.rateLimitTrustedProxies), minimum: 1, maximum: 10)),

@@ -9,6 +9,8 @@ struct AddressChange {
     enum Outcome {
         case changed
         case throttled(retryAfter: Int)
+        /// The address itself has had its share of mail (`RecipientLimit`), whichever accounts asked.
+        case recipientThrottled(retryAfter: Int)
         case noSuchUser
         /// Other changes of the same account won every attempt.
         case contended
@@ -18,14 +20,17 @@ struct AddressChange {
     static let maximumAttempts = 100
 
     let userID: Int64
+    let username: String
     let email: String
     let now: Date
     /// Seconds between verification mails; 0 turns the throttle off.
     let resendInterval: Int64
     let jobs: JobQueue
+    let recipients: RecipientLimit
 
     func apply(in store: any AddressStore) async throws -> Outcome {
-        let write = AddressChangeWrite(userID: userID, email: email, now: now, resendInterval: resendInterval, jobs: jobs)
+        let write = AddressChangeWrite(userID: userID, username: username, email: email, now: now, resendInterval: resendInterval, jobs: jobs,
+                                       recipients: recipients)
         let (email, now, resendInterval) = (email, now, resendInterval)
         for _ in 0..<Self.maximumAttempts {
             let outcome = try await store.attemptChange(userID: userID, {
