@@ -19,9 +19,11 @@ protocol AddressStore: Sendable {
 /// What a change writes once decided: the new address and the mails for it.
 struct AddressChangeWrite: Sendable {
     var userID: Int64
+    /// Named in the verification mail.
     var username: String
     var email: String
     var now: Date
+    /// Seconds between verification mails; 0 turns the throttle off.
     var resendInterval: Int64
     var jobs: JobQueue
     var recipients: RecipientLimit

@@ -1,6 +1,5 @@
 import Fluent
 import MeiduoTokens
-import SignedToken
 import SQLKit
 import Vapor
 
@@ -25,9 +24,9 @@ struct EmailController: RouteCollection {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let session = try request.auth.require(SessionToken.self)
         let userID = session.userID
-        let change = AddressChange(userID: userID, username: session.username, email: input.email, now: services.clock(),
-                                   resendInterval: services.settings.verifyEmailResendInterval, jobs: services.jobQueue,
-                                   recipients: services.recipientLimit)
+        let change = AddressChange(write: AddressChangeWrite(
+            userID: userID, username: session.username, email: input.email, now: services.clock(),
+            resendInterval: services.settings.verifyEmailResendInterval, jobs: services.jobQueue, recipients: services.recipientLimit))
         switch try await change.apply(in: AddressStores.store(on: request.db)) {
         case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)

@@ -1,5 +1,4 @@
 import PythonJSON
-import SignedToken
 
 struct EmailChangeRequest {
     static let invalidMessage = "请输入合法的邮件地址。"

@@ -1,5 +1,4 @@
 import PythonJSON
-import SignedToken
 import Vapor
 
 /// A response body rendered as Django REST framework renders it: compact JSON, members in the serializer's order,

@@ -1,5 +1,4 @@
 import PythonJSON
-import SignedToken
 
 struct RegistrationRequest {
     /// bcrypt reads only this many bytes of a password: a longer one would be cut without a word, and every

@@ -1,5 +1,4 @@
 import PythonJSON
-import SignedToken
 import Vapor
 
 /// A failure answered to the client in the seed's DRF shapes.

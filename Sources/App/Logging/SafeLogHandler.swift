@@ -33,9 +33,7 @@ public struct SafeLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        let merged = metadata(for: event)
         var escaped = event
         escaped.message = Logger.Message(stringLiteral: Self.escape(event.message.description))
         escaped.metadata = merged.isEmpty ? nil : Dictionary(uniqueKeysWithValues: merged.map { key, value in
@@ -60,5 +58,15 @@ public struct SafeLogHandler: LogHandler {
             }
         }
         return out
+    }
+}
+
+extension LogHandler {
+    /// The handler's own metadata, then its provider's, then the event's, later ones winning.
+    func metadata(for event: LogEvent) -> Logger.Metadata {
+        var merged = metadata
+        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
+        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        return merged
     }
 }

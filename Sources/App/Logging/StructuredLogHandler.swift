@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import PythonJSON
-import SignedToken
 
 /// One line per event, as JSON or logfmt (`LOG_FORMAT`), for log shippers: time, level, logger, message, then the
 /// metadata (a request's lines carry its `request-id`).
@@ -31,9 +30,7 @@ public struct StructuredLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var merged = metadata
-        if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
-        if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+        let merged = metadata(for: event)
         let fields = [("time", Self.timestamp(Date())), ("level", event.level.rawValue), ("logger", label),
                       ("msg", event.message.description)]
             + merged.sorted { $0.key < $1.key }.map { ($0.key, $0.value.description) }

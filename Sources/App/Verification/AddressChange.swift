@@ -1,5 +1,4 @@
 import Foundation
-import JobQueue
 
 /// `PUT /email/`'s write: the new address, unverified, and the mails it queues — the verification mail, and a
 /// notice to the old address when a verified one is replaced — all or nothing. The decision is
@@ -19,21 +18,13 @@ struct AddressChange {
     /// Each failed attempt means another change of the account succeeded, so this bounds only pathological racing.
     static let maximumAttempts = 100
 
-    let userID: Int64
-    let username: String
-    let email: String
-    let now: Date
-    /// Seconds between verification mails; 0 turns the throttle off.
-    let resendInterval: Int64
-    let jobs: JobQueue
-    let recipients: RecipientLimit
+    /// The change asked for: who, which address, when, and what it may queue.
+    let write: AddressChangeWrite
 
     func apply(in store: any AddressStore) async throws -> Outcome {
-        let write = AddressChangeWrite(userID: userID, username: username, email: email, now: now, resendInterval: resendInterval, jobs: jobs,
-                                       recipients: recipients)
-        let (email, now, resendInterval) = (email, now, resendInterval)
+        let (email, now, resendInterval) = (write.email, write.now, write.resendInterval)
         for _ in 0..<Self.maximumAttempts {
-            let outcome = try await store.attemptChange(userID: userID, {
+            let outcome = try await store.attemptChange(userID: write.userID, {
                 AddressChangeDecision.decide(current: $0, newEmail: email, now: now, resendInterval: resendInterval)
             }, write: write)
             if let outcome { return outcome }
