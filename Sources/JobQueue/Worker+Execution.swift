@@ -12,6 +12,8 @@ extension Worker {
         let started = ContinuousClock.now
         let run = Task { [registry] in try await registry.perform(job, context: context) }
         guard held.attach(job.id, run: run) else {
+            // No longer renewed from here on: its lease returns it to the queue.
+            held.forget([job.id])
             jobLogger.warning("job stopped before it started; its lease returns it")
             return
         }
