@@ -43,14 +43,14 @@ extension Worker {
             }
         case (.failure(let error), .leaseLost?):
             jobLogger.warning("job stopped: another worker holds it now", metadata: ["error": "\(configuration.describeError(error))"])
-        case (.failure, .timedOut?):
-            let state = await recordFailure(of: job, error: JobTimedOut(seconds: timeout), logger: jobLogger)
-            configuration.onOutcome?(job.kind, state == .dead ? .dead : .retried, Self.seconds(since: started))
-        case (.failure, .leaseUnrenewable?):
-            let state = await recordFailure(of: job, error: JobLeaseUnrenewable(), logger: jobLogger)
-            configuration.onOutcome?(job.kind, state == .dead ? .dead : .retried, Self.seconds(since: started))
-        case (.failure(let error), nil):
-            let state = await recordFailure(of: job, error: error, logger: jobLogger)
+        case (.failure(let error), let reason):
+            // Stopped by its time limit or its lease, the run failed for that reason, whatever the cancellation threw.
+            let cause: any Error = switch reason {
+            case .timedOut?: JobTimedOut(seconds: timeout)
+            case .leaseUnrenewable?: JobLeaseUnrenewable()
+            default: error
+            }
+            let state = await recordFailure(of: job, error: cause, logger: jobLogger)
             configuration.onOutcome?(job.kind, state == .dead ? .dead : .retried, Self.seconds(since: started))
         }
         held.forget([job.id])

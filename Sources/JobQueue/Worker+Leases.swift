@@ -38,7 +38,7 @@ extension Worker {
     /// Renews the leases of every held job each renewal interval, until the worker has stopped and holds nothing.
     func heartbeat() async {
         var lastRenewal = ContinuousClock.now
-        while !(isStopping && held.isEmpty) && !Task.isCancelled {
+        while keepsLeases {
             await pause(renewalSeconds)
             guard lastRenewal.duration(to: .now) >= .seconds(renewalSeconds) else { continue }
             lastRenewal = .now
@@ -58,7 +58,7 @@ extension Worker {
 
     /// Cancels the jobs whose lease could not be renewed in time, independently of a renewal that hangs.
     func leaseWatch() async {
-        while !(isStopping && held.isEmpty) && !Task.isCancelled {
+        while keepsLeases {
             let stopped = held.stopUnsafe(at: .now)
             if stopped > 0 {
                 logger.error("job leases could not be renewed; stopping those jobs before another worker may take them", metadata: ["count": "\(stopped)"])
@@ -66,6 +66,9 @@ extension Worker {
             await pause(renewalSeconds / 4)
         }
     }
+
+    /// Until the worker has stopped and holds no job (or its grace period is over).
+    private var keepsLeases: Bool { !(isStopping && held.isEmpty) && !Task.isCancelled }
 
     /// Waits `seconds`, or only a moment once the worker is stopping, so that the loops that run until it holds
     /// no job end as soon as it does.

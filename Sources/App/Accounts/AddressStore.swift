@@ -7,11 +7,10 @@ import SQLKit
 /// Where an address change reads the account and writes the change with its mails, all or nothing, and where a
 /// verification marks the address active: one implementation per database.
 protocol AddressStore: Sendable {
-    /// One read-decide-write round: `decide` sees the account as read, and what it decides is written only if the
-    /// account still holds that. Nil when another change got there first (decide again); `.noSuchUser` when the
-    /// account is gone.
-    func attemptChange(userID: Int64, _ decide: @escaping @Sendable (AccountAddress.Current) -> AddressChangeDecision,
-                       write: AddressChangeWrite) async throws -> AddressChange.Outcome?
+    /// One read-decide-write round: `AddressChangeDecision` sees the account as read, and what it decides is
+    /// written only if the account still holds that. Nil when another change got there first (decide again);
+    /// `.noSuchUser` when the account is gone.
+    func attemptChange(_ write: AddressChangeWrite) async throws -> AddressChange.Outcome?
 
     func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation
 }
@@ -53,11 +52,11 @@ enum AddressStores {
 }
 
 extension AddressStore {
-    /// Reads the account and decides; `.changed` or `.throttled` to return, or the notice to write with the change.
-    func read(userID: Int64, on database: any SQLDatabase, write: AddressChangeWrite,
-              _ decide: (AccountAddress.Current) -> AddressChangeDecision) async throws -> ChangeRead {
-        guard let current = try await AccountAddress.current(userID: userID, on: database) else { return .done(.noSuchUser) }
-        switch decide(current) {
+    /// Reads the account and decides; for a change the account may make, counts it against the address. Returns
+    /// the outcome when nothing is to be written, else what the write must find and the notice it queues.
+    func readAndDecide(_ write: AddressChangeWrite, on database: any SQLDatabase) async throws -> ChangeRead {
+        guard let current = try await AccountAddress.current(userID: write.userID, on: database) else { return .done(.noSuchUser) }
+        switch AddressChangeDecision.decide(current: current, newEmail: write.email, now: write.now, resendInterval: write.resendInterval) {
         case .throttled(let seconds):
             return .done(.throttled(retryAfter: seconds))
         case .change(let noticeTo):

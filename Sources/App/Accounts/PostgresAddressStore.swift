@@ -6,9 +6,8 @@ import SQLKit
 struct PostgresAddressStore: AddressStore {
     let database: any SQLDatabase
 
-    func attemptChange(userID: Int64, _ decide: @escaping @Sendable (AccountAddress.Current) -> AddressChangeDecision,
-                       write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
-        switch try await read(userID: userID, on: database, write: write, decide) {
+    func attemptChange(_ write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
+        switch try await readAndDecide(write, on: database) {
         case .done(let outcome):
             return outcome
         case .write(let seen, let noticeTo):

@@ -1,5 +1,4 @@
 import Foundation
-import NIOConcurrencyHelpers
 import SQLKit
 
 /// How often one address may be sent a verification mail, whichever accounts ask: one per `interval` and at most
@@ -14,7 +13,7 @@ final class RecipientLimit: Sendable {
     let interval: Int64
     /// Mails to one address in 24 hours; 0: no daily cap.
     let dailyLimit: Int
-    private let prunedAt = NIOLockedValueBox<Int64>(0)
+    private let pruning = OncePerPeriod(seconds: 3600)
 
     init(interval: Int64, dailyLimit: Int) {
         self.interval = interval
@@ -35,7 +34,7 @@ final class RecipientLimit: Sendable {
     func reserve(_ address: String, at now: Date, on database: any SQLDatabase) async throws -> Int? {
         let key = address.lowercased()
         let seconds = Int64(now.timeIntervalSince1970)
-        if startsNewHour(seconds) {
+        if pruning.isDue(at: seconds) {
             try await database.raw("""
                 DELETE FROM verification_recipients
                 WHERE day_start <= \(bind: seconds - Self.day) AND last_queued_at <= \(bind: seconds - interval)
@@ -63,13 +62,5 @@ final class RecipientLimit: Sendable {
         let untilInterval = row.last_queued_at + interval - seconds
         let untilNewDay = row.day_start + Self.day - seconds
         return Int(max(1, untilInterval > 0 ? untilInterval : untilNewDay))
-    }
-
-    private func startsNewHour(_ seconds: Int64) -> Bool {
-        prunedAt.withLockedValue { prunedAt in
-            guard seconds - prunedAt >= 3600 else { return false }
-            prunedAt = seconds
-            return true
-        }
     }
 }

@@ -7,11 +7,10 @@ import SQLKit
 struct SQLiteAddressStore: AddressStore {
     let database: any Database
 
-    func attemptChange(userID: Int64, _ decide: @escaping @Sendable (AccountAddress.Current) -> AddressChangeDecision,
-                       write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
+    func attemptChange(_ write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
         try await database.writeTransaction { transaction in
             let sql = transaction as! any SQLDatabase
-            switch try await read(userID: userID, on: sql, write: write, decide) {
+            switch try await readAndDecide(write, on: sql) {
             case .done(let outcome):
                 return outcome
             case .write(let seen, let noticeTo):

@@ -1,4 +1,3 @@
-import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 
@@ -12,8 +11,8 @@ struct RateLimitMiddleware: AsyncMiddleware {
     let clientHeader: String?
     let trustedHops: Int
     let clock: @Sendable () -> Date
-    /// The window whose predecessors this server last cleared.
-    private let prunedBefore = NIOLockedValueBox<Int64>(0)
+    /// The rows of windows that are over are cleared as each new window starts, once per server.
+    private let pruning: OncePerPeriod
 
     init(scope: String, limit: RateLimit, clientHeader: String?, trustedHops: Int, clock: @escaping @Sendable () -> Date) {
         self.scope = scope
@@ -21,6 +20,7 @@ struct RateLimitMiddleware: AsyncMiddleware {
         self.clientHeader = clientHeader
         self.trustedHops = trustedHops
         self.clock = clock
+        self.pruning = OncePerPeriod(seconds: limit.seconds)
     }
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -31,7 +31,7 @@ struct RateLimitMiddleware: AsyncMiddleware {
                                           header: clientHeader.flatMap { request.headers[$0].joined(separator: ",") },
                                           trustedHops: trustedHops)
         let hits = try await RateLimitTable.hit("\(scope):\(client)", windowStart: windowStart, on: database)
-        if startsNewWindow(windowStart) {
+        if pruning.isDue(at: windowStart) {
             try await RateLimitTable.prune(before: windowStart, on: database)
         }
         guard hits <= limit.requests else {
@@ -39,14 +39,5 @@ struct RateLimitMiddleware: AsyncMiddleware {
             throw APIError.throttled(seconds: Int(windowStart + limit.seconds - now))
         }
         return try await next.respond(to: request)
-    }
-
-    /// True once per window and server: the rows of windows that are over are cleared as each new one starts.
-    private func startsNewWindow(_ windowStart: Int64) -> Bool {
-        prunedBefore.withLockedValue { prunedBefore in
-            guard windowStart > prunedBefore else { return false }
-            prunedBefore = windowStart
-            return true
-        }
     }
 }

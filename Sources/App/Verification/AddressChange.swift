@@ -22,12 +22,8 @@ struct AddressChange {
     let write: AddressChangeWrite
 
     func apply(in store: any AddressStore) async throws -> Outcome {
-        let (email, now, resendInterval) = (write.email, write.now, write.resendInterval)
         for _ in 0..<Self.maximumAttempts {
-            let outcome = try await store.attemptChange(userID: write.userID, {
-                AddressChangeDecision.decide(current: $0, newEmail: email, now: now, resendInterval: resendInterval)
-            }, write: write)
-            if let outcome { return outcome }
+            if let outcome = try await store.attemptChange(write) { return outcome }
         }
         return .contended
     }
