@@ -38,6 +38,13 @@ let package = Package(
         ),
         .target(name: "MeiduoTokens", dependencies: ["SignedToken", "PythonJSON"]),
         .target(
+            name: "DjangoPasswords",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ]
+        ),
+        .target(
             name: "SMTPClient",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -64,7 +71,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SignedToken", "PythonJSON", "MeiduoTokens", "SMTPClient", "Mail", "JobQueue",
+                "SignedToken", "PythonJSON", "MeiduoTokens", "SMTPClient", "Mail", "JobQueue", "DjangoPasswords",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -98,6 +105,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "SignedTokenTests", dependencies: ["SignedToken", "PythonJSON", "MeiduoTokens", "TestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "DjangoPasswordsTests", dependencies: ["DjangoPasswords", "TestSupport"]),
         .testTarget(name: "MailTests", dependencies: ["Mail", "TestSupport"]),
         .testTarget(name: "SMTPClientTests", dependencies: [
             "SMTPClient", "TestSupport",

@@ -21,7 +21,11 @@ struct AppServices: Sendable {
     let mailTransport: any MailTransport
     /// The SMTP session pool when EMAIL_BACKEND is smtp (for metrics and shutdown).
     let smtpPool: SMTPConnectionPool?
-    let unknownUserPasswordHash = UnknownUserPasswordHash()
+    /// Whose accounts table, and the names of the service's own tables beside it.
+    let accounts: any AccountTable.Type
+    let tables: ServiceTables
+    let passwords: any PasswordScheme
+    let unknownUserPasswordHash: UnknownUserPasswordHash
     let recipientLimit: RecipientLimit
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
@@ -30,11 +34,22 @@ struct AppServices: Sendable {
          eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.clock = clock
-        recipientLimit = RecipientLimit(interval: settings.verifyEmailResendInterval, dailyLimit: settings.verifyEmailRecipientDailyLimit)
+        switch settings.accounts {
+        case .own:
+            accounts = OwnAccounts.self
+            passwords = BcryptScheme(cost: settings.bcryptCost)
+        case .django:
+            accounts = DjangoAccounts.self
+            passwords = DjangoScheme(iterations: settings.djangoPasswordIterations)
+        }
+        tables = accounts.tables
+        unknownUserPasswordHash = UnknownUserPasswordHash(passwords: passwords)
+        recipientLimit = RecipientLimit(table: tables.verificationRecipients, interval: settings.verifyEmailResendInterval, dailyLimit: settings.verifyEmailRecipientDailyLimit)
         let metrics = ServiceMetrics()
         self.metrics = metrics
         var queueConfiguration = settings.queue.queue
         queueConfiguration.onEnqueued = { metrics.jobEnqueued(kind: $0) }
+        queueConfiguration.tables = tables.queue
         jobQueue = JobQueue(database: database, configuration: queueConfiguration)
         emailVerifier = EmailVerifier(settings: settings, clock: clock)
         switch settings.mail.backend {

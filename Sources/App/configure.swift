@@ -18,12 +18,11 @@ public func configure(_ app: Application) async throws {
 func configure(_ app: Application, settings: Settings, clock: @escaping @Sendable () -> Date = Date.init) async throws -> AppServices {
     try settings.validate(production: app.environment == .production)
     try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
-    app.migrations.add(Schema.migrations)
+    app.migrations.add(Schema.migrations(for: settings.accounts))
     if case .sqlite = settings.databaseURL {
         try await app.autoMigrate()
     }
-    app.passwords.use(.bcrypt(cost: settings.bcryptCost))
-    await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
+        await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
     app.directory.viewsDirectory = settings.mail.templatesDirectory
     app.directory.publicDirectory = settings.publicDirectory
     app.views.use(.leaf)

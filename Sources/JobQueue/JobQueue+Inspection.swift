@@ -4,7 +4,7 @@ import SQLKit
 extension JobQueue {
     public func countsByState() async throws -> [JobState: Int] {
         struct Row: Decodable { var state: JobState; var count: Int }
-        let rows = try await database.raw("SELECT state, COUNT(*) AS count FROM jobs GROUP BY state").all(decoding: Row.self)
+        let rows = try await database.raw("SELECT state, COUNT(*) AS count FROM \(ident: tables.jobs) GROUP BY state").all(decoding: Row.self)
         var counts = Dictionary(uniqueKeysWithValues: JobState.allCases.map { ($0, 0) })
         for row in rows { counts[row.state] = row.count }
         return counts
@@ -12,7 +12,7 @@ extension JobQueue {
 
     public func list(state: JobState?, limit: Int) async throws -> [JobRecord] {
         let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
-        return try await database.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM jobs \(filter) ORDER BY id DESC LIMIT \(bind: limit)")
+        return try await database.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM \(ident: tables.jobs) \(filter) ORDER BY id DESC LIMIT \(bind: limit)")
             .all(decoding: JobRecord.self)
     }
 
@@ -21,7 +21,7 @@ extension JobQueue {
     public func retryDead(ids: [Int64]?) async throws -> [Int64] {
         let filter: SQLQueryString = ids.map { "AND id IN (\(binds: $0))" } ?? ""
         return try await database.raw("""
-            UPDATE jobs SET state = 'available', attempt = 0, run_at = \(now), finished_at = NULL
+            UPDATE \(ident: tables.jobs) SET state = 'available', attempt = 0, run_at = \(now), finished_at = NULL
             WHERE state = 'dead' \(filter)
             RETURNING id
             """).all().map { try $0.decode(column: "id", as: Int64.self) }.sorted()

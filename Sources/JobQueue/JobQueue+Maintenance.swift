@@ -9,10 +9,10 @@ extension JobQueue {
     /// holds it. A leader that stops renewing loses it once `seconds` have passed on the database's clock.
     public func holdMaintenanceLeadership(worker: String, seconds: Double) async throws -> Bool {
         let row = try await database.raw("""
-            INSERT INTO job_leaders (name, holder, expires_at)
+            INSERT INTO \(ident: tables.leaders) (name, holder, expires_at)
             VALUES (\(bind: Self.maintenanceLeadership), \(bind: worker), \(now(plus: seconds)))
             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-            WHERE job_leaders.holder = excluded.holder OR job_leaders.expires_at < \(now)
+            WHERE \(ident: tables.leaders).holder = excluded.holder OR \(ident: tables.leaders).expires_at < \(now)
             RETURNING holder
             """).first()
         return row != nil
@@ -21,14 +21,14 @@ extension JobQueue {
     /// Gives up the maintenance leadership if `worker` holds it, so that another worker takes it at once.
     public func resignMaintenanceLeadership(worker: String) async throws {
         try await database.raw("""
-            DELETE FROM job_leaders WHERE name = \(bind: Self.maintenanceLeadership) AND holder = \(bind: worker)
+            DELETE FROM \(ident: tables.leaders) WHERE name = \(bind: Self.maintenanceLeadership) AND holder = \(bind: worker)
             """).run()
     }
 
     /// Returns jobs whose lease expired (their worker died) to `available`, or to `dead` when that was their last attempt.
     public func rescueExpiredLeases() async throws -> Int {
         try await database.raw("""
-            UPDATE jobs SET
+            UPDATE \(ident: tables.jobs) SET
                 state = CASE WHEN attempt >= max_attempts THEN 'dead' ELSE 'available' END,
                 finished_at = CASE WHEN attempt >= max_attempts THEN \(now) ELSE NULL END,
                 last_error = 'lease expired: the worker stopped while running the job',
@@ -45,8 +45,8 @@ extension JobQueue {
         var total = 0
         while true {
             let deleted = try await database.raw("""
-                DELETE FROM jobs WHERE id IN (
-                    SELECT id FROM jobs WHERE state = 'completed' AND finished_at < \(cutoff)
+                DELETE FROM \(ident: tables.jobs) WHERE id IN (
+                    SELECT id FROM \(ident: tables.jobs) WHERE state = 'completed' AND finished_at < \(cutoff)
                     ORDER BY id LIMIT \(bind: configuration.pruneBatchSize)
                 ) RETURNING id
                 """).all().count

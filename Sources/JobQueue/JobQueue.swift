@@ -17,6 +17,8 @@ public struct JobQueue: Sendable {
         public var pruneBatchSize = 1_000
         /// Told of each job enqueued (for metrics): by `enqueue`, and by `countEnqueued` for a caller's own INSERTs.
         public var onEnqueued: (@Sendable (_ kind: String) -> Void)?
+        /// The queue's table names.
+        public var tables = QueueSchema()
 
         public init() {}
     }
@@ -51,6 +53,8 @@ public struct JobQueue: Sendable {
         configuration.queue = name
         return JobQueue(database: database, configuration: configuration, clock: clock, jitter: jitter)
     }
+
+    var tables: QueueSchema { configuration.tables }
 
     /// Now, in milliseconds since the Unix epoch, as an expression of this queue's database.
     var now: SQLQueryString { clock.milliseconds(in: database.dialect) }
@@ -97,7 +101,7 @@ public struct JobQueue: Sendable {
         let from: SQLQueryString = source.map { " FROM \(ident: $0)" } ?? ""
         // `WHERE true`: SQLite needs a WHERE to tell an INSERT … SELECT's upsert clause from a join.
         return """
-            INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, unique_key, created_at)
+            INSERT INTO \(ident: tables.jobs) (queue, kind, payload, state, attempt, max_attempts, run_at, unique_key, created_at)
             SELECT \(bind: configuration.queue), \(bind: J.kind), \(bind: json), 'available', 0,
                    \(bind: configuration.maxAttempts), \(now(plus: delaySeconds)), \(bind: uniqueKey), \(now)\(from) WHERE true
             ON CONFLICT (unique_key) WHERE state = 'available' AND unique_key IS NOT NULL
@@ -118,10 +122,10 @@ public struct JobQueue: Sendable {
     public func claim(limit: Int, worker: String) async throws -> [JobRecord] {
         let skipLocked: SQLQueryString = database.dialect.name == "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""
         return try await database.raw("""
-            UPDATE jobs SET state = 'running', attempt = attempt + 1, locked_by = \(bind: worker),
+            UPDATE \(ident: tables.jobs) SET state = 'running', attempt = attempt + 1, locked_by = \(bind: worker),
                 locked_until = \(now(plus: configuration.leaseSeconds))
             WHERE id IN (
-                SELECT id FROM jobs
+                SELECT id FROM \(ident: tables.jobs)
                 WHERE state = 'available' AND queue = \(bind: configuration.queue) AND run_at <= \(now)
                 ORDER BY run_at, id LIMIT \(bind: limit)\(skipLocked)
             )
@@ -133,7 +137,7 @@ public struct JobQueue: Sendable {
     public func renew(_ ids: [Int64], worker: String) async throws -> Set<Int64> {
         guard !ids.isEmpty else { return [] }
         let rows = try await database.raw("""
-            UPDATE jobs SET locked_until = \(now(plus: configuration.leaseSeconds))
+            UPDATE \(ident: tables.jobs) SET locked_until = \(now(plus: configuration.leaseSeconds))
             WHERE id IN (\(binds: ids)) AND state = 'running' AND locked_by = \(bind: worker)
             RETURNING id
             """).all()
@@ -151,7 +155,7 @@ public struct JobQueue: Sendable {
     public func complete(_ jobs: [JobRecord], worker: String) async throws -> Int {
         guard !jobs.isEmpty else { return 0 }
         return try await database.raw("""
-            UPDATE jobs SET state = 'completed', finished_at = \(now), locked_by = NULL, locked_until = NULL
+            UPDATE \(ident: tables.jobs) SET state = 'completed', finished_at = \(now), locked_by = NULL, locked_until = NULL
             WHERE id IN (\(binds: jobs.map(\.id))) AND state = 'running' AND locked_by = \(bind: worker)
             RETURNING id
             """).all().count
@@ -168,7 +172,7 @@ public struct JobQueue: Sendable {
             : now(plus: configuration.backoff.delay(afterAttempt: job.attempt, random: jitter()))
         let finishedAt: SQLQueryString = dead ? now : "NULL"
         let row = try await database.raw("""
-            UPDATE jobs SET state = \(bind: state.rawValue), last_error = \(bind: Self.truncated(error)),
+            UPDATE \(ident: tables.jobs) SET state = \(bind: state.rawValue), last_error = \(bind: Self.truncated(error)),
                 run_at = \(runAt), finished_at = \(finishedAt), locked_by = NULL, locked_until = NULL
             WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
             RETURNING id
@@ -179,7 +183,7 @@ public struct JobQueue: Sendable {
     /// Gives a job back untouched (a worker shutting down before it finished): available now, attempt not spent.
     public func release(_ job: JobRecord, worker: String) async throws {
         try await database.raw("""
-            UPDATE jobs SET state = 'available', attempt = attempt - 1, run_at = \(now),
+            UPDATE \(ident: tables.jobs) SET state = 'available', attempt = attempt - 1, run_at = \(now),
                 locked_by = NULL, locked_until = NULL
             WHERE id = \(bind: job.id) AND state = 'running' AND locked_by = \(bind: worker)
             """).run()

@@ -1,13 +1,20 @@
 import SQLKit
 
 /// The queue's tables, the same on SQLite and PostgreSQL: `jobs`, and `job_leaders` (which worker runs the
-/// rescuer and the pruner).
-public enum QueueSchema {
-    public static let jobsTable = "jobs"
-    public static let leadersTable = "job_leaders"
+/// rescuer and the pruner). In a database shared with another application they, and their indexes, carry a prefix.
+public struct QueueSchema: Sendable {
+    public let prefix: String
 
-    public static func create(on database: any SQLDatabase) async throws {
-        try await database.create(table: jobsTable).ifNotExists()
+    public init(prefix: String = "") {
+        self.prefix = prefix
+    }
+
+    public var jobs: String { prefix + "jobs" }
+    public var leaders: String { prefix + "job_leaders" }
+    private func index(_ name: String) -> SQLIdentifier { SQLIdentifier(prefix + name) }
+
+    public func create(on database: any SQLDatabase) async throws {
+        try await database.create(table: jobs).ifNotExists()
             .column("id", type: .bigint, .primaryKey(autoIncrement: true))
             .column("queue", type: .text, .notNull)
             .column("kind", type: .text, .notNull)
@@ -26,17 +33,17 @@ public enum QueueSchema {
         try await createClaimIndex(on: database)
         // Coalescing: at most one still-available job per unique key.
         try await database.raw("""
-            CREATE UNIQUE INDEX IF NOT EXISTS jobs_unique_available ON jobs (unique_key)
+            CREATE UNIQUE INDEX IF NOT EXISTS \(index("jobs_unique_available")) ON \(ident: jobs) (unique_key)
             WHERE state = 'available' AND unique_key IS NOT NULL
             """).run()
         // The rescuer's scan.
-        try await database.raw("CREATE INDEX IF NOT EXISTS jobs_running_lease ON jobs (state, locked_until)").run()
+        try await database.raw("CREATE INDEX IF NOT EXISTS \(index("jobs_running_lease")) ON \(ident: jobs) (state, locked_until)").run()
         try await createLeaders(on: database)
     }
 
     /// One row per leadership (`maintenance`): the worker holding it and until when, on the database's clock.
-    public static func createLeaders(on database: any SQLDatabase) async throws {
-        try await database.create(table: leadersTable).ifNotExists()
+    public func createLeaders(on database: any SQLDatabase) async throws {
+        try await database.create(table: leaders).ifNotExists()
             .column("name", type: .text, .primaryKey(autoIncrement: false))
             .column("holder", type: .text, .notNull)
             .column("expires_at", type: .bigint, .notNull)
@@ -45,18 +52,18 @@ public enum QueueSchema {
 
     /// The claim's scan: available jobs of a queue in the claim's exact order (run_at, id), so its LIMIT stops
     /// after the first rows instead of sorting every available job.
-    public static func createClaimIndex(on database: any SQLDatabase) async throws {
-        try await database.raw("CREATE INDEX IF NOT EXISTS jobs_claim_order ON jobs (queue, state, run_at, id)").run()
+    public func createClaimIndex(on database: any SQLDatabase) async throws {
+        try await database.raw("CREATE INDEX IF NOT EXISTS \(index("jobs_claim_order")) ON \(ident: jobs) (queue, state, run_at, id)").run()
     }
 
     /// Replaces the first release's claim index, which lacked `id` (PostgreSQL then sorted all available jobs).
-    public static func replaceUnorderedClaimIndex(on database: any SQLDatabase) async throws {
+    public func replaceUnorderedClaimIndex(on database: any SQLDatabase) async throws {
         try await createClaimIndex(on: database)
-        try await database.raw("DROP INDEX IF EXISTS jobs_claim").run()
+        try await database.raw("DROP INDEX IF EXISTS \(index("jobs_claim"))").run()
     }
 
-    public static func drop(on database: any SQLDatabase) async throws {
-        try await database.drop(table: leadersTable).ifExists().run()
-        try await database.drop(table: jobsTable).ifExists().run()
+    public func drop(on database: any SQLDatabase) async throws {
+        try await database.drop(table: leaders).ifExists().run()
+        try await database.drop(table: jobs).ifExists().run()
     }
 }

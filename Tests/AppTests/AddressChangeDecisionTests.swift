@@ -8,7 +8,7 @@ struct AddressChangeDecisionTests {
     static let now = Date(timeIntervalSince1970: 1_800_000_000)
 
     static func account(_ email: String, verified: Bool, lastMailSecondsAgo: Double?) -> AccountAddress.Current {
-        AccountAddress.Current(email: email, emailActive: verified,
+        AccountAddress.Current(username: "someone", email: email, emailActive: verified,
                                verificationQueuedAt: lastMailSecondsAgo.map { now.addingTimeInterval(-$0) })
     }
 

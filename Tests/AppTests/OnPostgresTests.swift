@@ -49,10 +49,10 @@ struct OnPostgresTests {
         try await withMeiduo { app in
             let prepared = try await app.db.withConnection { connection in
                 let sql = connection as! any SQLDatabase
-                _ = try await AccountAddress.current(userID: 1, on: sql)
+                _ = try await AccountAddress.current(userID: 1, in: OwnAccounts.self, on: sql)
                 return try await sql.raw("SELECT statement FROM pg_prepared_statements").all(decodingColumn: "statement", as: String.self)
             }
-            #expect(prepared == ["SELECT email, email_active, verification_queued_at FROM users WHERE id = $1"])
+            #expect(prepared == [OwnAccounts.currentAddressSQL])
         }
     }
 }

@@ -37,4 +37,25 @@ struct SessionTokenHeaderTests {
             #expect(try await status(padded) == .unauthorized, "a padded signature")
         }
     }
+
+    /// simplejwt's access tokens (user_id as a string since 5.5) sign in; its refresh tokens and user ids that are
+    /// no canonical integer do not.
+    @Test func simplejwtAccessTokensSignInAndNothingElseOfItsKind() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            let now = Int(Date().timeIntervalSince1970)
+            let header = #"{"alg":"HS256","typ":"JWT"}"#
+            let status = { (payload: String) in try await client.send(.GET, "/user/", token: Self.token(header: header, payload: payload)).status }
+            let claims = { (type: String, id: String) in
+                #"{"token_type":"\#(type)","exp":\#(now + 3600),"iat":\#(now),"jti":"4f1c","user_id":\#(id)}"#
+            }
+            #expect(try await status(claims("access", "\"\(account.id)\"")) == .ok)
+            #expect(try await status(claims("access", "\(account.id)")) == .ok)
+            #expect(try await status(claims("refresh", "\"\(account.id)\"")) == .unauthorized)
+            #expect(try await status(claims("sliding", "\"\(account.id)\"")) == .unauthorized)
+            #expect(try await status(claims("access", "\"0\(account.id)\"")) == .unauthorized)
+            #expect(try await status(claims("access", #""x""#)) == .unauthorized)
+        }
+    }
 }

@@ -23,7 +23,7 @@ final class TestDatabase: Sendable {
         let database = TestDatabase(postgresURL: ScratchPostgres.serverURL == nil ? nil : try await ScratchPostgres.create())
         let sql = try await database.connection()
         if sql.dialect.name == "sqlite" { try await sql.raw("PRAGMA journal_mode=WAL").run() }
-        try await QueueSchema.create(on: sql)
+        try await QueueSchema().create(on: sql)
         return database
     }
 

@@ -5,7 +5,7 @@ import JobQueue
 import SQLKit
 
 /// Where an address change reads the account and writes the change with its mails, all or nothing, and where a
-/// verification marks the address active: one implementation per database.
+/// verification marks the address active: one implementation per database and accounts table.
 protocol AddressStore: Sendable {
     /// One read-decide-write round: `AddressChangeDecision` sees the account as read, and what it decides is
     /// written only if the account still holds that. Nil when another change got there first (decide again);
@@ -18,8 +18,6 @@ protocol AddressStore: Sendable {
 /// What a change writes once decided: the new address and the mails for it.
 struct AddressChangeWrite: Sendable {
     var userID: Int64
-    /// Named in the verification mail.
-    var username: String
     var email: String
     var now: Date
     /// Seconds between verification mails; 0 turns the throttle off.
@@ -29,7 +27,10 @@ struct AddressChangeWrite: Sendable {
     /// Set once this change has counted against the address: a retry after a lost race does not count again.
     let recipientCounted = NIOLockedValueBox(false)
 
-    var verificationMail: SendVerifyEmailJob.Payload { .init(userID: userID, email: email, username: username) }
+    /// The mail names the account (read with the address), so that the address's owner knows whose request it is.
+    func verificationMail(username: String) -> SendVerifyEmailJob.Payload {
+        .init(userID: userID, email: email, username: username)
+    }
     /// Several changes before the mail goes out coalesce into one mail, to the latest address.
     var verificationMailKey: String { "verify-email:\(userID)" }
 
@@ -37,25 +38,26 @@ struct AddressChangeWrite: Sendable {
         oldEmail.map { SendEmailChangedNoticeJob.Payload(userID: userID, oldEmail: $0, newEmail: email) }
     }
 
-    func update(seen: AccountAddress.Current) -> SQLQueryString {
-        AccountAddress.replacement(userID: userID, seen: seen, with: email, at: now,
-                                   queuedNoLaterThan: AddressChangeDecision.cutoff(now: now, resendInterval: resendInterval))
-    }
+    var cutoff: Date { AddressChangeDecision.cutoff(now: now, resendInterval: resendInterval) }
 }
 
 enum AddressStores {
-    /// The store for `database`'s dialect.
-    static func store(on database: any Database) -> any AddressStore {
+    /// The store for `database`'s dialect and the accounts table.
+    static func store(on database: any Database, accounts: any AccountTable.Type) -> any AddressStore {
         let sql = database as! any SQLDatabase
-        return sql.dialect.name == "postgresql" ? PostgresAddressStore(database: sql) : SQLiteAddressStore(database: database)
+        if sql.dialect.name == "postgresql", accounts == OwnAccounts.self { return PostgresAddressStore(database: sql) }
+        return TransactionalAddressStore(database: database, accounts: accounts)
     }
 }
 
 extension AddressStore {
     /// Reads the account and decides; for a change the account may make, counts it against the address. Returns
     /// the outcome when nothing is to be written, else what the write must find and the notice it queues.
-    func readAndDecide(_ write: AddressChangeWrite, on database: any SQLDatabase) async throws -> ChangeRead {
-        guard let current = try await AccountAddress.current(userID: write.userID, on: database) else { return .done(.noSuchUser) }
+    func readAndDecide(_ write: AddressChangeWrite, in accounts: any AccountTable.Type,
+                       on database: any SQLDatabase) async throws -> ChangeRead {
+        guard let current = try await AccountAddress.current(userID: write.userID, in: accounts, on: database) else {
+            return .done(.noSuchUser)
+        }
         switch AddressChangeDecision.decide(current: current, newEmail: write.email, now: write.now, resendInterval: write.resendInterval) {
         case .throttled(let seconds):
             return .done(.throttled(retryAfter: seconds))

@@ -1,21 +1,24 @@
 import Foundation
 import SQLKit
 
-/// PostgreSQL: a plain read, then the update and the job inserts in one statement (data-modifying WITH queries:
-/// one round trip, no transaction to open and close), conditional on the account still holding what was read.
+/// PostgreSQL with the service's own accounts: a plain read, then the update and the job inserts in one statement
+/// (data-modifying WITH queries: one round trip, no transaction to open and close), conditional on the account
+/// still holding what was read.
 struct PostgresAddressStore: AddressStore {
     let database: any SQLDatabase
 
     func attemptChange(_ write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
-        switch try await readAndDecide(write, on: database) {
+        switch try await readAndDecide(write, in: OwnAccounts.self, on: database) {
         case .done(let outcome):
             return outcome
         case .write(let seen, let noticeTo):
             let notice = write.notice(to: noticeTo)
             let jobs = write.jobs
+            let update = OwnAccounts.replacement(userID: write.userID, seen: seen, with: write.email, at: write.now,
+                                                 queuedNoLaterThan: write.cutoff)
             var statement: SQLQueryString = """
-                WITH changed AS (\(write.update(seen: seen))),
-                verification_mail AS (\(try jobs.insertion(SendVerifyEmailJob.self, write.verificationMail,
+                WITH changed AS (\(update)),
+                verification_mail AS (\(try jobs.insertion(SendVerifyEmailJob.self, write.verificationMail(username: seen.username),
                                                            uniqueKey: write.verificationMailKey, forEachRowOf: "changed")))
                 """
             if let notice {
@@ -30,6 +33,6 @@ struct PostgresAddressStore: AddressStore {
     }
 
     func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation {
-        try await AccountAddress.activate(userID: userID, email: email, at: now, on: database)
+        try await AccountAddress.activate(userID: userID, email: email, at: now, in: OwnAccounts.self, on: database)
     }
 }

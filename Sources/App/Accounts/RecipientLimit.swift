@@ -6,7 +6,7 @@ import SQLKit
 /// a stranger's address through many accounts; each account's own throttle is `AddressChangeDecision`'s. Built
 /// once per process: rows that no longer limit anything are cleared about once an hour.
 final class RecipientLimit: Sendable {
-    static let table = "verification_recipients"
+    let table: String
     static let day: Int64 = 86_400
 
     /// Seconds between two mails to one address; 0: no interval.
@@ -15,12 +15,13 @@ final class RecipientLimit: Sendable {
     let dailyLimit: Int
     private let pruning = OncePerPeriod(seconds: 3600)
 
-    init(interval: Int64, dailyLimit: Int) {
+    init(table: String, interval: Int64, dailyLimit: Int) {
+        self.table = table
         self.interval = interval
         self.dailyLimit = dailyLimit
     }
 
-    static func create(on database: any SQLDatabase) async throws {
+    static func create(table: String, on database: any SQLDatabase) async throws {
         try await database.create(table: table).ifNotExists()
             .column("address", type: .text, .primaryKey(autoIncrement: false))
             .column("last_queued_at", type: .bigint, .notNull)
@@ -36,28 +37,28 @@ final class RecipientLimit: Sendable {
         let seconds = Int64(now.timeIntervalSince1970)
         if pruning.isDue(at: seconds) {
             try await database.raw("""
-                DELETE FROM verification_recipients
+                DELETE FROM \(ident: table)
                 WHERE day_start <= \(bind: seconds - Self.day) AND last_queued_at <= \(bind: seconds - interval)
                 """).run()
         }
         let cap = dailyLimit > 0 ? dailyLimit : Int.max
         let allowed = try await database.raw("""
-            INSERT INTO verification_recipients (address, last_queued_at, day_start, day_count)
+            INSERT INTO \(ident: table) (address, last_queued_at, day_start, day_count)
             VALUES (\(bind: key), \(bind: seconds), \(bind: seconds), 1)
             ON CONFLICT (address) DO UPDATE SET
-                day_count = CASE WHEN verification_recipients.day_start <= \(bind: seconds - Self.day) THEN 1
-                                 ELSE verification_recipients.day_count + 1 END,
-                day_start = CASE WHEN verification_recipients.day_start <= \(bind: seconds - Self.day) THEN excluded.day_start
-                                 ELSE verification_recipients.day_start END,
+                day_count = CASE WHEN \(ident: table).day_start <= \(bind: seconds - Self.day) THEN 1
+                                 ELSE \(ident: table).day_count + 1 END,
+                day_start = CASE WHEN \(ident: table).day_start <= \(bind: seconds - Self.day) THEN excluded.day_start
+                                 ELSE \(ident: table).day_start END,
                 last_queued_at = excluded.last_queued_at
-            WHERE verification_recipients.last_queued_at <= \(bind: seconds - interval)
-              AND (verification_recipients.day_start <= \(bind: seconds - Self.day) OR verification_recipients.day_count < \(bind: cap))
+            WHERE \(ident: table).last_queued_at <= \(bind: seconds - interval)
+              AND (\(ident: table).day_start <= \(bind: seconds - Self.day) OR \(ident: table).day_count < \(bind: cap))
             RETURNING address
             """).first()
         guard allowed == nil else { return nil }
         struct Row: Decodable { var last_queued_at: Int64; var day_start: Int64 }
         guard let row = try await database.raw("""
-            SELECT last_queued_at, day_start FROM verification_recipients WHERE address = \(bind: key)
+            SELECT last_queued_at, day_start FROM \(ident: table) WHERE address = \(bind: key)
             """).first(decoding: Row.self) else { return 1 }
         let untilInterval = row.last_queued_at + interval - seconds
         let untilNewDay = row.day_start + Self.day - seconds

@@ -1,29 +1,54 @@
 import JWT
 import Vapor
 
-/// The JWT a signed-in client sends: `{user_id, username, exp}`, HS256 over `SECRET_KEY`.
+/// The JWT a signed-in client sends, HS256 over `SECRET_KEY`. The service writes djangorestframework-jwt's
+/// `{user_id, username, exp}`, as the seed did; it also takes a Django shop's simplejwt access tokens
+/// (`{token_type: "access", user_id, exp, iat, jti}`, where simplejwt 5.5 writes `user_id` as a string). Any
+/// other `token_type` (simplejwt's refresh tokens) is refused.
 struct SessionToken: JWTPayload, Authenticatable {
     var userID: Int64
-    var username: String
+    /// Absent from simplejwt's tokens; nothing depends on it.
+    var username: String?
     var exp: ExpirationClaim
     /// Not written by us; honoured when another issuer sets it.
     var nbf: NotBeforeClaim?
+    /// simplejwt's; refused unless `access`.
+    var tokenType: String?
 
     enum CodingKeys: String, CodingKey {
         case userID = "user_id"
         case username
         case exp
         case nbf
+        case tokenType = "token_type"
     }
 
-    init(user: User, lifetime: Int64, now: Date) throws {
-        self.userID = try user.requireID()
-        self.username = user.username
+    init(userID: Int64, username: String, lifetime: Int64, now: Date) {
+        self.userID = userID
+        self.username = username
         self.exp = ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + TimeInterval(lifetime)).rounded(.down)))
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let number = try? container.decode(Int64.self, forKey: .userID) {
+            userID = number
+        } else if let text = try? container.decode(String.self, forKey: .userID), let number = Int64(text), String(number) == text {
+            userID = number
+        } else {
+            throw DecodingError.dataCorruptedError(forKey: .userID, in: container, debugDescription: "user_id is not an integer")
+        }
+        username = try container.decodeIfPresent(String.self, forKey: .username)
+        exp = try container.decode(ExpirationClaim.self, forKey: .exp)
+        nbf = try container.decodeIfPresent(NotBeforeClaim.self, forKey: .nbf)
+        tokenType = try container.decodeIfPresent(String.self, forKey: .tokenType)
     }
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
         try nbf?.verifyNotBefore()
+        if let tokenType, tokenType != "access" {
+            throw JWTError.claimVerificationFailure(failedClaim: nil, reason: "token_type is \(tokenType), not access")
+        }
     }
 }

@@ -1,6 +1,4 @@
-import Fluent
 import SQLKit
-import Vapor
 
 /// The account a session token names, as the handlers need it — never the password hash, so nothing can save it
 /// back over the account.
@@ -16,10 +14,34 @@ struct SignedInUser: Decodable {
     }
 
     /// One SQLKit read: a Fluent model query spent more on reflecting the model than the database spent answering.
-    static func find(_ id: Int64, on database: any Database) async throws -> SignedInUser? {
-        try await (database as! any SQLDatabase).select()
-            .columns("id", "username", "email", "email_active").from(User.schema)
-            .where("id", .equal, id)
-            .first(decoding: SignedInUser.self)
+    static func find(_ id: Int64, in accounts: any AccountTable.Type, on database: any SQLDatabase) async throws -> SignedInUser? {
+        try await database.raw("""
+            SELECT id, username, email, email_active FROM \(ident: accounts.name)
+            WHERE id = \(bind: id)\(unsafeRaw: accounts.usableCondition)
+            """).first(decoding: SignedInUser.self)
+    }
+}
+
+/// What signing in reads of an account.
+struct SignInAccount: Decodable {
+    var id: Int64
+    var username: String
+    var passwordHash: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, username
+        case passwordHash = "password_hash"
+    }
+
+    static func find(username: String, in accounts: any AccountTable.Type, on database: any SQLDatabase) async throws -> SignInAccount? {
+        try await database.raw("""
+            SELECT id, username, \(ident: accounts.passwordColumn) AS password_hash FROM \(ident: accounts.name)
+            WHERE username = \(bind: username)\(unsafeRaw: accounts.usableCondition)
+            """).first(decoding: SignInAccount.self)
+    }
+
+    /// Whether any account, active or not, has `username`.
+    static func usernameTaken(_ username: String, in accounts: any AccountTable.Type, on database: any SQLDatabase) async throws -> Bool {
+        try await database.raw("SELECT id FROM \(ident: accounts.name) WHERE username = \(bind: username)").first() != nil
     }
 }

@@ -27,7 +27,7 @@ struct ServeWithWorkerCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Schema.requireMigrated(app.db as! any SQLDatabase)
+        try await Schema.requireReady(app.db as! any SQLDatabase, accounts: services.settings.accounts)
         if !signature.noWorker {
             app.lifecycle.use(services.startWorker(logger: app.logger))
         }

@@ -14,7 +14,7 @@ struct UsageError: Error, CustomStringConvertible {
 extension AppServices {
     /// The job queue, once `app`'s database is known to hold every migration (else one line naming `meiduo migrate`).
     func migratedJobQueue(_ app: Application) async throws -> JobQueue {
-        try await Schema.requireMigrated(app.db as! any SQLDatabase)
+        try await Schema.requireReady(app.db as! any SQLDatabase, accounts: settings.accounts)
         return jobQueue
     }
 }

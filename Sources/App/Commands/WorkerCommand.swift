@@ -25,7 +25,7 @@ struct WorkerCommand: AsyncCommand {
         if let concurrency = signature.concurrency, concurrency < 1 {
             throw UsageError("--concurrency must be at least 1")
         }
-        try await Schema.requireMigrated(context.application.db as! any SQLDatabase)
+        try await Schema.requireReady(context.application.db as! any SQLDatabase, accounts: services.settings.accounts)
         let running = services.startWorker(logger: context.application.logger, concurrency: signature.concurrency, queue: signature.queue)
         let received = await TerminationSignal.next()
         context.application.logger.notice("received signal \(received); stopping the worker")

@@ -25,9 +25,9 @@ struct EmailController: RouteCollection {
         let session = try request.auth.require(SessionToken.self)
         let userID = session.userID
         let change = AddressChange(write: AddressChangeWrite(
-            userID: userID, username: session.username, email: input.email, now: services.clock(),
+            userID: userID, email: input.email, now: services.clock(),
             resendInterval: services.settings.verifyEmailResendInterval, jobs: services.jobQueue, recipients: services.recipientLimit))
-        switch try await change.apply(in: AddressStores.store(on: request.db)) {
+        switch try await change.apply(in: AddressStores.store(on: request.db, accounts: services.accounts)) {
         case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
         case .recipientThrottled(let seconds):
@@ -51,7 +51,7 @@ struct EmailController: RouteCollection {
             request.logger.info("verification token refused: \(error)")
             throw APIError.message(Self.invalidToken)
         }
-        switch try await AddressStores.store(on: request.db).activate(userID: claims.userID, email: claims.email,
+        switch try await AddressStores.store(on: request.db, accounts: services.accounts).activate(userID: claims.userID, email: claims.email,
                                                                      at: services.clock()) {
         case .activated: services.metrics.funnel("verified")
         case .alreadyActive: break

@@ -3,6 +3,8 @@ import Vapor
 
 /// `/healthz`: the process answers. `/readyz`: the database answers and has had every migration.
 struct HealthController: RouteCollection {
+    let accounts: AccountsSource
+
     func boot(routes: any RoutesBuilder) throws {
         routes.get("healthz") { _ in MessageResponse(message: "ok") }
         routes.get("readyz", use: ready)
@@ -11,7 +13,15 @@ struct HealthController: RouteCollection {
     func ready(request: Request) async throws -> Response {
         let pending: [String]
         do {
-            pending = try await Schema.pending(on: request.db as! any SQLDatabase)
+            let database = request.db as! any SQLDatabase
+            if accounts == .django {
+                let missing = try await Schema.missingShopColumns(on: database)
+                guard missing.isEmpty else {
+                    request.logger.warning("readiness check failed: \(ShopTableMissing(missing: missing))")
+                    return MessageResponse(message: "the shop's accounts table is missing or incomplete").response(status: .serviceUnavailable)
+                }
+            }
+            pending = try await Schema.pending(on: database, accounts: accounts)
         } catch {
             request.logger.warning("readiness check failed: \(DatabaseErrorText.describe(error))")
             return MessageResponse(message: "database unavailable").response(status: .serviceUnavailable)

@@ -1,9 +1,6 @@
 import PythonJSON
 
 struct RegistrationRequest {
-    /// bcrypt reads only this many bytes of a password: a longer one would be cut without a word, and every
-    /// password sharing its first 72 bytes would sign in.
-    static let maximumPasswordBytes = 72
     static let usernameCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
     var username: String
@@ -11,7 +8,8 @@ struct RegistrationRequest {
     var email: String
 
     /// DRF-style validation with the seed's messages; every field is checked before anything is reported.
-    init(form: FormFields) throws {
+    /// `maximumPasswordBytes`: what the password scheme reads in full (bcrypt: 72), refused beyond.
+    init(form: FormFields, maximumPasswordBytes: Int?) throws {
         var errors = FieldErrors()
         let username = form.text("username", into: &errors)
         let password = form.text("password", trim: false, into: &errors)
@@ -25,8 +23,8 @@ struct RegistrationRequest {
         }
         if let password, !(8...20).contains(password.count) {
             errors.add("password", "仅允许8-20个字符的密码")
-        } else if let password, password.utf8.count > Self.maximumPasswordBytes {
-            errors.add("password", "密码的 UTF-8 编码不能超过\(Self.maximumPasswordBytes)个字节。")
+        } else if let password, let maximumPasswordBytes, password.utf8.count > maximumPasswordBytes {
+            errors.add("password", "密码的 UTF-8 编码不能超过\(maximumPasswordBytes)个字节。")
         }
         if let email, !email.isEmpty, !EmailAddress.isValid(email) {
             errors.add("email", EmailChangeRequest.invalidMessage)

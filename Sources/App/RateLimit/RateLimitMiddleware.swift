@@ -8,15 +8,17 @@ import Vapor
 struct RateLimitMiddleware: AsyncMiddleware {
     let scope: String
     let limit: RateLimit
+    let table: RateLimitTable
     let clientHeader: String?
     let trustedHops: Int
     let clock: @Sendable () -> Date
     /// The rows of windows that are over are cleared as each new window starts, once per server.
     private let pruning: OncePerPeriod
 
-    init(scope: String, limit: RateLimit, clientHeader: String?, trustedHops: Int, clock: @escaping @Sendable () -> Date) {
+    init(scope: String, limit: RateLimit, table: String, clientHeader: String?, trustedHops: Int, clock: @escaping @Sendable () -> Date) {
         self.scope = scope
         self.limit = limit
+        self.table = RateLimitTable(name: table)
         self.clientHeader = clientHeader
         self.trustedHops = trustedHops
         self.clock = clock
@@ -30,9 +32,9 @@ struct RateLimitMiddleware: AsyncMiddleware {
         let client = ClientAddress.bucket(peer: request.remoteAddress?.ipAddress,
                                           header: clientHeader.flatMap { request.headers[$0].joined(separator: ",") },
                                           trustedHops: trustedHops)
-        let hits = try await RateLimitTable.hit("\(scope):\(client)", windowStart: windowStart, on: database)
+        let hits = try await table.hit("\(scope):\(client)", windowStart: windowStart, on: database)
         if pruning.isDue(at: windowStart) {
-            try await RateLimitTable.prune(before: windowStart, on: database)
+            try await table.prune(before: windowStart, on: database)
         }
         guard hits <= limit.requests else {
             request.logger.notice("rate limit reached", metadata: ["scope": "\(scope)", "requests": "\(hits)"])

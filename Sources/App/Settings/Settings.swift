@@ -7,6 +7,10 @@ public struct Settings: Sendable {
     public static let minimumSecretKeyLength = 32
 
     public var databaseURL: DatabaseURL
+    /// Whose accounts table: the service's own, or a Django shop's `tb_users`.
+    public var accounts: AccountsSource
+    /// pbkdf2_sha256 iterations of the hashes made with `ACCOUNTS=django`.
+    public var djangoPasswordIterations: Int
     public var secretKey: String
     public var verifyEmailTokenExpires: Int64
     public var verifyEmailURL: String
@@ -35,6 +39,8 @@ public struct Settings: Sendable {
 
     public init(
         databaseURL: DatabaseURL = .sqlite(path: "var/meiduo.sqlite"),
+        accounts: AccountsSource = .own,
+        djangoPasswordIterations: Int = 600_000,
         secretKey: String = Settings.developmentSecretKey,
         verifyEmailTokenExpires: Int64 = 86_400,
         verifyEmailURL: String = "http://127.0.0.1:8080/success_verify_email.html",
@@ -53,6 +59,8 @@ public struct Settings: Sendable {
         metricsToken: String? = nil
     ) {
         self.databaseURL = databaseURL
+        self.accounts = accounts
+        self.djangoPasswordIterations = djangoPasswordIterations
         self.secretKey = secretKey
         self.verifyEmailTokenExpires = verifyEmailTokenExpires
         self.verifyEmailURL = verifyEmailURL
@@ -77,6 +85,8 @@ public struct Settings: Sendable {
         let defaults = Settings()
         let settings = Settings(
             databaseURL: try reader.value("DATABASE_URL", default: defaults.databaseURL, parse: DatabaseURL.init(parsing:)),
+            accounts: try reader.value("ACCOUNTS", default: defaults.accounts, parse: AccountsSource.init(rawValue:)),
+            djangoPasswordIterations: Int(try reader.integer("DJANGO_PASSWORD_ITERATIONS", default: Int64(defaults.djangoPasswordIterations), minimum: 100_000, maximum: 10_000_000)),
             secretKey: reader.string("SECRET_KEY") ?? defaults.secretKey,
             verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
             verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
@@ -113,6 +123,11 @@ public struct Settings: Sendable {
         guard let url = URL(string: text), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host != nil else { return nil }
         return text
     }
+}
+
+/// `ACCOUNTS`: `own` (the service's `users` table, bcrypt) or `django` (a Django shop's `tb_users`, its hashes).
+public enum AccountsSource: String, Sendable {
+    case own, django
 }
 
 public struct SettingsError: Error, CustomStringConvertible, Equatable {

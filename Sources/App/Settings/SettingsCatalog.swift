@@ -26,6 +26,10 @@ enum SettingsCatalog {
     static let entries: [Entry] = [
         Entry(["DATABASE_URL"], "`sqlite://var/meiduo.sqlite`", "`sqlite://relative/path`, `sqlite:///absolute/path` or `postgres://user:pass@host:5432/db`",
               read: [.jobs, .serve, .worker]),
+        Entry(["ACCOUNTS"], "`own`", "`own`: accounts in the service's `users` table, bcrypt hashes; `django`: a Django shop's `tb_users` in the shop's database (`DATABASE_URL`), its pbkdf2_sha256 hashes and JWTs, the service's tables under `meiduo_` (see Adopting it in an existing shop)",
+              read: [.jobs, .serve, .worker]),
+        Entry(["DJANGO_PASSWORD_ITERATIONS"], "`600000`", "with `ACCOUNTS=django`, pbkdf2_sha256 iterations of the hashes made at registration (Django 4.2's count; raise it with the shop's Django)",
+              read: [.serve]),
         Entry(["SECRET_KEY"], "a development key", "signs verification tokens and session JWTs; at least 32 bytes; required in production (`--env production`)",
               read: [.serve, .worker]),
         Entry(["VERIFY_EMAIL_TOKEN_EXPIRES"], "`86400`", "lifetime of a verification link, seconds",

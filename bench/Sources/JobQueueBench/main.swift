@@ -32,7 +32,7 @@ func connect() async throws -> PostgresConnection {
 @MainActor func measure() async throws {
     let setup = try await connect()
     let sql = setup.sql()
-    try await QueueSchema.create(on: sql)
+    try await QueueSchema().create(on: sql)
     try await sql.raw("TRUNCATE jobs").run()
     try await sql.raw("""
         INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, created_at)

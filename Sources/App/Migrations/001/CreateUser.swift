@@ -2,7 +2,7 @@ import Fluent
 
 struct CreateUser: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await database.schema(User.schema)
+        try await database.schema(OwnAccounts.name)
             .field(.id, .int64, .identifier(auto: true))
             .field("username", .string, .required)
             .field("password_hash", .string, .required)
@@ -15,6 +15,6 @@ struct CreateUser: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(User.schema).delete()
+        try await database.schema(OwnAccounts.name).delete()
     }
 }

@@ -9,12 +9,12 @@ struct CreateJobsAndQueuedAt: AsyncMigration {
     var name: String { "App.CreateJobs" }
 
     func prepare(on database: any Database) async throws {
-        try await QueueSchema.create(on: database as! any SQLDatabase)
-        try await database.schema(User.schema).field("verification_queued_at", .datetime).update()
+        try await OwnAccounts.tables.queue.create(on: database as! any SQLDatabase)
+        try await database.schema(OwnAccounts.name).field("verification_queued_at", .datetime).update()
     }
 
     func revert(on database: any Database) async throws {
-        try await database.schema(User.schema).deleteField("verification_queued_at").update()
-        try await QueueSchema.drop(on: database as! any SQLDatabase)
+        try await database.schema(OwnAccounts.name).deleteField("verification_queued_at").update()
+        try await OwnAccounts.tables.queue.drop(on: database as! any SQLDatabase)
     }
 }

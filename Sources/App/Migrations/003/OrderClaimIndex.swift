@@ -5,7 +5,7 @@ import SQLKit
 /// Databases made by the first release get the claim index in the claim's order (see `QueueSchema.createClaimIndex`).
 struct OrderClaimIndex: AsyncMigration {
     func prepare(on database: any Database) async throws {
-        try await QueueSchema.replaceUnorderedClaimIndex(on: database as! any SQLDatabase)
+        try await OwnAccounts.tables.queue.replaceUnorderedClaimIndex(on: database as! any SQLDatabase)
     }
 
     /// Nothing to undo: the ordered index serves the first release's claim as well.

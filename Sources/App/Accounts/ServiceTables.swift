@@ -1,0 +1,13 @@
+import JobQueue
+
+/// The names of the tables this service creates: bare in a database of its own, under a prefix (`meiduo_`) in a
+/// shop's database shared with Django, so that none can clash with the shop's.
+struct ServiceTables: Sendable {
+    let prefix: String
+
+    var queue: QueueSchema { QueueSchema(prefix: prefix) }
+    var rateLimits: String { prefix + "rate_limits" }
+    var verificationRecipients: String { prefix + "verification_recipients" }
+    /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
+    var accountState: String { prefix + "account_state" }
+}

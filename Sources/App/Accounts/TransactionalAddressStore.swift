@@ -1,0 +1,36 @@
+import Foundation
+import Fluent
+import SQLKit
+
+/// The read and the writes in one transaction that holds the account from its start, so nothing changes in
+/// between: on SQLite (whose WITH cannot insert) the transaction takes the write lock first; on PostgreSQL with a
+/// shop's accounts table (whose resend stamp is in another table) it locks the account's row.
+struct TransactionalAddressStore: AddressStore {
+    let database: any Database
+    let accounts: any AccountTable.Type
+
+    func attemptChange(_ write: AddressChangeWrite) async throws -> AddressChange.Outcome? {
+        let accounts = accounts
+        return try await database.writeTransaction { transaction in
+            let sql = transaction as! any SQLDatabase
+            if sql.dialect.name == "postgresql" {
+                try await sql.raw("SELECT id FROM \(ident: accounts.name) WHERE id = \(bind: write.userID) FOR UPDATE").run()
+            }
+            switch try await readAndDecide(write, in: accounts, on: sql) {
+            case .done(let outcome):
+                return outcome
+            case .write(let seen, let noticeTo):
+                guard try await accounts.replace(userID: write.userID, seen: seen, with: write.email, at: write.now,
+                                                 queuedNoLaterThan: write.cutoff, on: sql) else { return nil }
+                try await write.jobs.enqueue(SendVerifyEmailJob.self, write.verificationMail(username: seen.username),
+                                             on: sql, uniqueKey: write.verificationMailKey)
+                if let notice = write.notice(to: noticeTo) { try await write.jobs.enqueue(SendEmailChangedNoticeJob.self, notice, on: sql) }
+                return .changed
+            }
+        }
+    }
+
+    func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation {
+        try await AccountAddress.activate(userID: userID, email: email, at: now, in: accounts, on: database as! any SQLDatabase)
+    }
+}

@@ -1,0 +1,28 @@
+import Fluent
+import SQLKit
+
+/// With `ACCOUNTS=django`, everything the service keeps in the shop's database, each table under the `meiduo_`
+/// prefix: the job queue, the rate limit's and the recipient limit's counters, and when each account's last
+/// verification mail was queued. Django's own tables are read and written, never created or altered.
+struct CreateShopTables: AsyncMigration {
+    static let tables = DjangoAccounts.tables
+
+    func prepare(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        try await Self.tables.queue.create(on: sql)
+        try await RateLimitTable(name: Self.tables.rateLimits).create(on: sql)
+        try await RecipientLimit.create(table: Self.tables.verificationRecipients, on: sql)
+        try await sql.create(table: Self.tables.accountState).ifNotExists()
+            .column("user_id", type: .bigint, .primaryKey(autoIncrement: false))
+            .column("verification_queued_at", type: .timestamp)
+            .run()
+    }
+
+    func revert(on database: any Database) async throws {
+        let sql = database as! any SQLDatabase
+        for table in [Self.tables.accountState, Self.tables.verificationRecipients, Self.tables.rateLimits] {
+            try await sql.drop(table: table).ifExists().run()
+        }
+        try await Self.tables.queue.drop(on: sql)
+    }
+}
