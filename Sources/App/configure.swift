@@ -16,13 +16,26 @@ public func configure(_ app: Application) async throws {
 /// the services it built, which everything that needs them is handed.
 @discardableResult
 func configure(_ app: Application, settings: Settings, clock: @escaping @Sendable () -> Date = Date.init) async throws -> AppServices {
-    try settings.validate(production: app.environment == .production)
-    try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections)
+    let production = app.environment == .production
+    try settings.validate(production: production)
+    let touchesDatabase = CommandLineIntent.touchesDatabase(app.environment.arguments)
+    try await DatabaseSetup.configure(app, url: settings.databaseURL, maxConnections: settings.databaseMaxConnections,
+                                      statementTimeout: CommandLineIntent.migrates(app.environment.arguments) ? nil : settings.databaseStatementTimeout,
+                                      open: touchesDatabase)
     app.migrations.add(Schema.migrations(for: settings.accounts))
-    if case .sqlite = settings.databaseURL {
+    if case .sqlite = settings.databaseURL, touchesDatabase {
         try await app.autoMigrate()
     }
-        await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
+    if production && touchesDatabase {
+        let missing = DeploymentFiles.missing(settings)
+        guard missing.isEmpty else { throw DeploymentFilesMissing(missing: missing) }
+        for warning in settings.productionWarnings { app.logger.warning("\(warning)") }
+    }
+        // Sessions are signed with SECRET_KEY (the default key) and verified against it and then each fallback.
+    await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
+    for (index, key) in settings.secretKeyFallbacks.enumerated() {
+        await app.jwt.keys.add(hmac: HMACKey(from: key), digestAlgorithm: .sha256, kid: JWKIdentifier(string: "fallback-\(index + 1)"))
+    }
     app.directory.viewsDirectory = settings.mail.templatesDirectory
     app.directory.publicDirectory = settings.publicDirectory
     app.views.use(.leaf)
@@ -43,9 +56,9 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
             allowedOrigin: .any(settings.corsAllowedOrigins), allowedMethods: [.GET, .PUT, .PATCH, .POST, .OPTIONS],
             allowedHeaders: [.accept, .authorization, .contentType, .origin], exposedHeaders: [.retryAfter])))
     }
-    app.middleware.use(RouteLoggingMiddleware(logLevel: .info))
+    app.middleware.use(RequestLogMiddleware(clientHeader: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies))
     app.middleware.use(MetricsMiddleware(metrics: services.metrics))
-    app.middleware.use(APIErrorMiddleware())
+    app.middleware.use(APIErrorMiddleware(errorLog: RepeatedErrorLog(), clock: clock))
 
     app.asyncCommands.use(ServeWithWorkerCommand(services: services), as: "serve", isDefault: true)
     app.asyncCommands.use(WorkerCommand(services: services), as: "worker")

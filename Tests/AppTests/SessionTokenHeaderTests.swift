@@ -12,9 +12,9 @@ struct SessionTokenHeaderTests {
     }
 
     /// A token over `header` and `payload`, its signature HMAC-SHA256 with the service's key whatever the header says.
-    static func token(header: String, payload: String) -> String {
+    static func token(header: String, payload: String, secretKey: String = Settings.developmentSecretKey) -> String {
         let input = base64URL(Array(header.utf8)) + "." + base64URL(Array(payload.utf8))
-        let key = SymmetricKey(data: Array(Settings.developmentSecretKey.utf8))
+        let key = SymmetricKey(data: Array(secretKey.utf8))
         return input + "." + base64URL(HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: key))
     }
 

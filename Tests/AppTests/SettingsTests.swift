@@ -14,10 +14,40 @@ struct SettingsTests {
         #expect(settings.verifyEmailResendInterval == 60)
     }
 
-    @Test func productionRefusesAMissingOrDevelopmentSecretKey() {
+    static let production = ["SECRET_KEY": "0f3c9a7be21d4c58a6e0b97f13d2c4e8a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0",
+                             "VERIFY_EMAIL_URL": "https://www.meiduo.site/success_verify_email.html"]
+
+    static func productionRefusal(_ changes: [String: String]) throws -> String {
+        try #require(throws: SettingsError.self) {
+            try Settings.load(from: production.merging(changes) { $1 }, production: true)
+        }.description
+    }
+
+    @Test func productionRefusesAMissingOrDevelopmentSecretKey() throws {
         #expect(throws: SettingsError.self) { try Settings.load(from: [:], production: true) }
         #expect(throws: SettingsError.self) { try Settings.load(from: ["SECRET_KEY": Settings.developmentSecretKey], production: true) }
-        #expect(throws: Never.self) { try Settings.load(from: ["SECRET_KEY": String(repeating: "k", count: 40)], production: true) }
+        #expect(throws: Never.self) { try Settings.load(from: Self.production, production: true) }
+    }
+
+    /// Each in one line: the example's placeholder, a key Django's deployment check calls weak, a link that is not
+    /// https or points at this host.
+    @Test func productionRefusesWhatTheExampleAndDjangoWouldNot() throws {
+        #expect(try Self.productionRefusal(["SECRET_KEY": "change-me-to-the-output-of-openssl-rand-hex-32"])
+                == "SECRET_KEY is the example's placeholder; make one with: openssl rand -hex 32")
+        #expect(try Self.productionRefusal(["SECRET_KEY": String(repeating: "k", count: 40)]).hasPrefix("SECRET_KEY is too weak for production"))
+        #expect(try Self.productionRefusal(["SECRET_KEY": String(repeating: "abcd", count: 20)]).hasPrefix("SECRET_KEY is too weak for production"))
+        #expect(try Self.productionRefusal(["VERIFY_EMAIL_URL": "http://www.meiduo.site/success_verify_email.html"])
+                == "VERIFY_EMAIL_URL must be an https URL in production: the link carries the token")
+        for loopback in ["https://127.0.0.1:8080/p.html", "https://localhost/p.html", "https://[::1]/p.html"] {
+            #expect(try Self.productionRefusal(["VERIFY_EMAIL_URL": loopback]).hasPrefix("VERIFY_EMAIL_URL points at a loopback host"), "\(loopback)")
+        }
+        #expect(throws: Never.self) { try Settings.load(from: Self.production.merging(["VERIFY_EMAIL_URL": "http://127.0.0.1/p.html"]) { $1 }, production: false) }
+        let settings = try Settings.load(from: Self.production, production: true)
+        #expect(settings.productionWarnings.count == 2, "SQLite and the file backend")
+        let fallbacks = try #require(throws: SettingsError.self) {
+            try Settings.load(from: ["SECRET_KEY_FALLBACKS": "an-old-key-that-is-long-enough-0123456789, short"], production: false)
+        }
+        #expect(fallbacks.description == "SECRET_KEY_FALLBACKS holds a key shorter than 32 bytes")
     }
 
     @Test func aShortSecretKeyIsRefusedEverywhere() throws {

@@ -17,7 +17,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             throw Self.invalidToken
         }
         let session: SessionToken
-        do { session = try await request.jwt.verify(token, as: SessionToken.self) } catch {
+        do { session = try await request.application.jwt.keys.verify(token, as: SessionToken.self, iteratingKeys: true) } catch {
             request.logger.debug("session token refused", metadata: ["reason": "\(type(of: error))"])
             throw Self.invalidToken
         }

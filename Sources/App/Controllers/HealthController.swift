@@ -3,7 +3,7 @@ import Vapor
 
 /// `/healthz`: the process answers. `/readyz`: the database answers and has had every migration.
 struct HealthController: RouteCollection {
-    let accounts: AccountsSource
+    let settings: Settings
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("healthz") { _ in MessageResponse(message: "ok") }
@@ -14,14 +14,19 @@ struct HealthController: RouteCollection {
         let pending: [String]
         do {
             let database = request.db as! any SQLDatabase
-            if accounts == .django {
+            let missingFiles = DeploymentFiles.missing(settings)
+            guard missingFiles.isEmpty else {
+                request.logger.warning("readiness check failed: \(DeploymentFilesMissing(missing: missingFiles))")
+                return MessageResponse(message: "templates or page missing").response(status: .serviceUnavailable)
+            }
+            if settings.accounts == .django {
                 let missing = try await Schema.missingShopColumns(on: database)
                 guard missing.isEmpty else {
                     request.logger.warning("readiness check failed: \(ShopTableMissing(missing: missing))")
                     return MessageResponse(message: "the shop's accounts table is missing or incomplete").response(status: .serviceUnavailable)
                 }
             }
-            pending = try await Schema.pending(on: database, accounts: accounts)
+            pending = try await Schema.pending(on: database, accounts: settings.accounts)
         } catch {
             request.logger.warning("readiness check failed: \(DatabaseErrorText.describe(error))")
             return MessageResponse(message: "database unavailable").response(status: .serviceUnavailable)

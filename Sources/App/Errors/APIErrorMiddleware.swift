@@ -3,14 +3,29 @@ import Vapor
 /// Turns every error into a DRF-shaped JSON body with the right status; unexpected errors are logged and
 /// answered 500 without detail. Replaces Vapor's default `ErrorMiddleware`. A known path asked with a method it
 /// does not serve is 405 with `Allow`, as DRF answers, rather than the router's 404.
+/// A database that cannot answer now is 503 with `Retry-After`; its identical failures are logged once per interval.
 struct APIErrorMiddleware: AsyncMiddleware {
+    static let retryAfterSeconds = 5
+    static let unavailable = APIError(status: .serviceUnavailable, body: .detail("服务暂时不可用，请稍后重试。"),
+                                      headers: ["Retry-After": String(retryAfterSeconds)])
+
+    let errorLog: RepeatedErrorLog
+    let clock: @Sendable () -> Date
+
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
             return try await next.respond(to: request)
         } catch {
             let apiError = Self.methodNotAllowed(error, request: request) ?? Self.apiError(for: error, request: request)
-            if apiError.status == .internalServerError {
-                request.logger.error("request failed", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
+            switch apiError.status {
+            case .internalServerError:
+                errorLog.log("request failed: \(DatabaseErrorText.describe(error))", level: .error, metadata: [:],
+                             to: request.logger, now: clock().timeIntervalSince1970)
+            case .serviceUnavailable where DatabaseErrorText.isUnavailable(error):
+                errorLog.log("database unavailable: \(DatabaseErrorText.describe(error))", level: .warning, metadata: [:],
+                             to: request.logger, now: clock().timeIntervalSince1970)
+            default:
+                break
             }
             return apiError.body.response(status: apiError.status, headers: apiError.headers)
         }
@@ -32,6 +47,8 @@ struct APIErrorMiddleware: AsyncMiddleware {
         switch error {
         case let error as APIError:
             return error
+        case let error where DatabaseErrorText.isUnavailable(error):
+            return unavailable
         case is DecodingError:
             return .detail("JSON parse error - 请求体不是合法的 JSON，或其中的值类型不对。", status: .badRequest)
         case let abort as any AbortError:

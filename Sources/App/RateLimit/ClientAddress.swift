@@ -21,6 +21,12 @@ enum ClientAddress {
         return peer.flatMap(normalized) ?? "unknown"
     }
 
+    /// A bucket as a `rate limit reached` line shows it: an IPv4 address without its last byte, an IPv6 /64 as is.
+    static func masked(_ bucket: String) -> String {
+        guard !bucket.contains(":"), let lastDot = bucket.lastIndex(of: ".") else { return bucket }
+        return bucket[..<lastDot] + ".x"
+    }
+
     /// A strictly parsed IP address (no leading zeros, no trailing junk), IPv6 cut to its /64.
     static func normalized(_ text: String) -> String? {
         guard text.utf8.count <= 64 else { return nil }

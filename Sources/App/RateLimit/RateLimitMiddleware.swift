@@ -37,7 +37,8 @@ struct RateLimitMiddleware: AsyncMiddleware {
             try await table.prune(before: windowStart, on: database)
         }
         guard hits <= limit.requests else {
-            request.logger.notice("rate limit reached", metadata: ["scope": "\(scope)", "requests": "\(hits)"])
+            request.logger.notice("rate limit reached", metadata: ["scope": "\(scope)", "requests": "\(hits)",
+                                                                 "client": .string(ClientAddress.masked(client))])
             throw APIError.throttled(seconds: Int(windowStart + limit.seconds - now))
         }
         return try await next.respond(to: request)

@@ -8,19 +8,29 @@ import Vapor
 enum DatabaseSetup {
     static let sqliteBusyTimeoutMilliseconds = 10_000
 
-    static func configure(_ app: Application, url: DatabaseURL, maxConnections: Int) async throws {
+    /// Registers the database; with `open`, also makes the SQLite file's folder and tunes its connections (a
+    /// command that does not use the database creates nothing).
+    static func configure(_ app: Application, url: DatabaseURL, maxConnections: Int, statementTimeout: Int?,
+                          open: Bool) async throws {
         switch url {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty {
+            if open && !directory.isEmpty {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             // The statements' bound values (password hashes, addresses) are never logged: no SQL log at all.
             app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
-            try await tuneSQLite(app)
+            if open { try await tuneSQLite(app) }
         case .postgres(let url):
+            var configuration = try SQLPostgresConfiguration(url: url)
+            // A statement blocked by a lock, or running away, fails in bounded time and frees its connection.
+            if let statementTimeout {
+                configuration.coreConfiguration.options.additionalStartupParameters += [
+                    ("statement_timeout", "\(statementTimeout)s"), ("lock_timeout", "\(statementTimeout)s"),
+                ]
+            }
             // At trace, which the service never logs at (`LogLevelCeiling`); `SafeLogHandler` redacts binds besides.
-            app.databases.use(.postgres(configuration: try SQLPostgresConfiguration(url: url),
+            app.databases.use(.postgres(configuration: configuration,
                                         maxConnectionsPerEventLoop: maxConnections, sqlLogLevel: .trace), as: .psql)
         }
     }

@@ -5,6 +5,9 @@ public struct Settings: Sendable {
     /// A development key: at least 32 bytes (the JWT library refuses shorter HMAC keys), refused in production.
     public static let developmentSecretKey = "meiduo-development-secret-key-do-not-use-in-production"
     public static let minimumSecretKeyLength = 32
+    /// Production asks for what Django's deployment check asks: 50 characters, 5 of them distinct.
+    public static let productionSecretKeyLength = 50
+    public static let productionSecretKeyDistinctCharacters = 5
 
     public var databaseURL: DatabaseURL
     /// Whose accounts table: the service's own, or a Django shop's `tb_users`.
@@ -12,6 +15,8 @@ public struct Settings: Sendable {
     /// pbkdf2_sha256 iterations of the hashes made with `ACCOUNTS=django`.
     public var djangoPasswordIterations: Int
     public var secretKey: String
+    /// Older keys, newest first: tokens and session JWTs signed with one are still accepted (`SECRET_KEY_FALLBACKS`).
+    public var secretKeyFallbacks: [String]
     public var verifyEmailTokenExpires: Int64
     public var verifyEmailURL: String
     public var verifyEmailResendInterval: Int64
@@ -34,6 +39,8 @@ public struct Settings: Sendable {
     public var publicDirectory: String
     /// PostgreSQL connections per event loop (one event loop per core); SQLite always uses one.
     public var databaseMaxConnections: Int
+    /// Seconds a PostgreSQL statement may run, or wait for a lock, before it fails.
+    public var databaseStatementTimeout: Int
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
     public var metricsToken: String?
 
@@ -42,6 +49,7 @@ public struct Settings: Sendable {
         accounts: AccountsSource = .own,
         djangoPasswordIterations: Int = 600_000,
         secretKey: String = Settings.developmentSecretKey,
+        secretKeyFallbacks: [String] = [],
         verifyEmailTokenExpires: Int64 = 86_400,
         verifyEmailURL: String = "http://127.0.0.1:8080/success_verify_email.html",
         verifyEmailResendInterval: Int64 = 60,
@@ -56,12 +64,14 @@ public struct Settings: Sendable {
         queue: QueueSettings = .init(),
         publicDirectory: String = "Public/",
         databaseMaxConnections: Int = 4,
+        databaseStatementTimeout: Int = 5,
         metricsToken: String? = nil
     ) {
         self.databaseURL = databaseURL
         self.accounts = accounts
         self.djangoPasswordIterations = djangoPasswordIterations
         self.secretKey = secretKey
+        self.secretKeyFallbacks = secretKeyFallbacks
         self.verifyEmailTokenExpires = verifyEmailTokenExpires
         self.verifyEmailURL = verifyEmailURL
         self.verifyEmailResendInterval = verifyEmailResendInterval
@@ -76,6 +86,7 @@ public struct Settings: Sendable {
         self.queue = queue
         self.publicDirectory = publicDirectory
         self.databaseMaxConnections = databaseMaxConnections
+        self.databaseStatementTimeout = databaseStatementTimeout
         self.metricsToken = metricsToken
     }
 
@@ -88,6 +99,7 @@ public struct Settings: Sendable {
             accounts: try reader.value("ACCOUNTS", default: defaults.accounts, parse: AccountsSource.init(rawValue:)),
             djangoPasswordIterations: Int(try reader.integer("DJANGO_PASSWORD_ITERATIONS", default: Int64(defaults.djangoPasswordIterations), minimum: 100_000, maximum: 10_000_000)),
             secretKey: reader.string("SECRET_KEY") ?? defaults.secretKey,
+            secretKeyFallbacks: reader.list("SECRET_KEY_FALLBACKS"),
             verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
             verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
@@ -102,6 +114,7 @@ public struct Settings: Sendable {
             queue: try QueueSettings.load(from: reader),
             publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory,
             databaseMaxConnections: Int(try reader.integer("DATABASE_MAX_CONNECTIONS", default: Int64(defaults.databaseMaxConnections), minimum: 1, maximum: 100)),
+            databaseStatementTimeout: Int(try reader.integer("DATABASE_STATEMENT_TIMEOUT", default: Int64(defaults.databaseStatementTimeout), minimum: 1, maximum: 3600)),
             metricsToken: reader.string("METRICS_TOKEN")
         )
         try settings.validate(production: production)
@@ -117,6 +130,43 @@ public struct Settings: Sendable {
         if secretKey.utf8.count < Self.minimumSecretKeyLength {
             throw SettingsError(variable: "SECRET_KEY", problem: "must be at least \(Self.minimumSecretKeyLength) bytes long")
         }
+        if secretKeyFallbacks.contains(where: { $0.utf8.count < Self.minimumSecretKeyLength }) {
+            throw SettingsError(variable: "SECRET_KEY_FALLBACKS", problem: "holds a key shorter than \(Self.minimumSecretKeyLength) bytes")
+        }
+        if production { try validateForProduction() }
+    }
+
+    /// What `--env production` refuses beyond that, each in one line.
+    private func validateForProduction() throws(SettingsError) {
+        if secretKey.lowercased().contains("change-me") {
+            throw SettingsError(variable: "SECRET_KEY", problem: "is the example's placeholder; make one with: openssl rand -hex 32")
+        }
+        if secretKey.count < Self.productionSecretKeyLength || Set(secretKey).count < Self.productionSecretKeyDistinctCharacters {
+            throw SettingsError(variable: "SECRET_KEY", problem: "is too weak for production: it needs at least \(Self.productionSecretKeyLength) characters, \(Self.productionSecretKeyDistinctCharacters) of them different (openssl rand -hex 32)")
+        }
+        guard let url = URL(string: verifyEmailURL), url.scheme?.lowercased() == "https" else {
+            throw SettingsError(variable: "VERIFY_EMAIL_URL", problem: "must be an https URL in production: the link carries the token")
+        }
+        if Self.isLoopback(host: url.host ?? "") {
+            throw SettingsError(variable: "VERIFY_EMAIL_URL", problem: "points at a loopback host; in production it is the public address of the verification page")
+        }
+    }
+
+    static func isLoopback(host: String) -> Bool {
+        let host = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        return host == "localhost" || host.hasSuffix(".localhost") || host.hasPrefix("127.") || host == "::1" || host == "0.0.0.0"
+    }
+
+    /// What production allows but an operator should know, one line each.
+    public var productionWarnings: [String] {
+        var warnings: [String] = []
+        if case .sqlite = databaseURL {
+            warnings.append("DATABASE_URL is SQLite: fine for one host; many servers and workers need PostgreSQL")
+        }
+        if ["file", "console"].contains(mail.backend.name) {
+            warnings.append("EMAIL_BACKEND is \(mail.backend.name): no mail leaves this host; set EMAIL_BACKEND=smtp")
+        }
+        return warnings
     }
 
     private static func httpURL(_ text: String) -> String? {

@@ -2,14 +2,21 @@ import MeiduoTokens
 import SignedToken
 import Foundation
 
-/// Mints and reads the seed's verification tokens and builds the link the mail carries.
+/// Mints and reads the seed's verification tokens and builds the link the mail carries. Tokens are signed with
+/// `SECRET_KEY`; one whose signature is another key's is tried against each of `SECRET_KEY_FALLBACKS`, so links
+/// mailed before a rotation still verify.
 struct EmailVerifier: Sendable {
     let serializer: TimedJSONWebSignatureSerializer
+    let fallbacks: [TimedJSONWebSignatureSerializer]
     let linkBase: String
 
     init(settings: Settings, clock: @escaping @Sendable () -> Date) {
-        self.serializer = TimedJSONWebSignatureSerializer(secretKey: settings.secretKey, expiresIn: settings.verifyEmailTokenExpires,
-                                                          now: { Int64(clock().timeIntervalSince1970) })
+        let serializer = { (key: String) in
+            TimedJSONWebSignatureSerializer(secretKey: key, expiresIn: settings.verifyEmailTokenExpires,
+                                            now: { Int64(clock().timeIntervalSince1970) })
+        }
+        self.serializer = serializer(settings.secretKey)
+        self.fallbacks = settings.secretKeyFallbacks.map(serializer)
         self.linkBase = settings.verifyEmailURL
     }
 
@@ -20,6 +27,13 @@ struct EmailVerifier: Sendable {
     }
 
     func claims(in token: String) throws(TokenError) -> EmailVerificationClaims {
-        try serializer.loads(token, as: EmailVerificationClaims.self)
+        do {
+            return try serializer.loads(token, as: EmailVerificationClaims.self)
+        } catch .badSignature where !fallbacks.isEmpty {
+            for fallback in fallbacks {
+                do { return try fallback.loads(token, as: EmailVerificationClaims.self) } catch .badSignature { continue }
+            }
+            throw .badSignature
+        }
     }
 }
