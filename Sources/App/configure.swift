@@ -58,7 +58,7 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     }
     app.middleware.use(RequestLogMiddleware(clientHeader: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies))
     app.middleware.use(MetricsMiddleware(metrics: services.metrics))
-    app.middleware.use(APIErrorMiddleware(errorLog: RepeatedErrorLog(), clock: clock))
+    app.middleware.use(APIErrorMiddleware())
 
     app.asyncCommands.use(ServeWithWorkerCommand(services: services), as: "serve", isDefault: true)
     app.asyncCommands.use(WorkerCommand(services: services), as: "worker")

@@ -9,18 +9,28 @@ import VaporTesting
 /// What an operator reads and relies on: error lines that do not flood, request ids that cannot be forged into
 /// the log, readiness that fails when the page or a template is missing.
 struct OperatorTests {
-    @Test func identicalErrorsAreLoggedOncePerIntervalWithACount() {
-        let lines = StructuredLogTests.capture(.logfmt) { logger in
-            let log = RepeatedErrorLog(interval: 10)
-            for second in 0..<25 {
-                for _ in 0..<100 { log.log("database unavailable: refused", level: .warning, metadata: [:], to: logger, now: Double(second)) }
-            }
-            log.log("request failed: another", level: .error, metadata: [:], to: logger, now: 24)
+    @Test func identicalLinesAreLetThroughOncePerIntervalWithACount() {
+        let filter = RepeatedLineFilter(interval: 10)
+        var admitted: [(second: Int, dropped: Int)] = []
+        for second in 0..<25 {
+            for _ in 0..<100 { if let dropped = filter.admit("database unavailable: refused", now: Double(second)) { admitted.append((second, dropped)) } }
         }
-        #expect(lines.count == 4, "at 0 s, 10 s and 20 s, and the other message: \(lines)")
-        #expect(lines[0].contains(#"msg="database unavailable: refused""#) && !lines[0].contains("repeated"))
-        #expect(lines[1].contains(#"repeated="999 more since the last line""#))
-        #expect(lines[3].contains(#"msg="request failed: another""#))
+        #expect(admitted.map(\.second) == [0, 10, 20])
+        #expect(admitted.map(\.dropped) == [0, 999, 999])
+        #expect(filter.admit("request failed: another", now: 24) == 0, "another message has its own count")
+        #expect(RepeatedLineFilter.repeats("Opening new connection for pool failed") && !RepeatedLineFilter.repeats("job failed"))
+    }
+
+    /// Through the log handler: the driver's per-request line is written once, later with the count.
+    @Test func theLogHandlerDropsRepeatsOfTheDriversConnectionFailures() {
+        let lines = NIOLockedValueBox<[String]>([])
+        let logger = Logger(label: "meiduo.test") { label in
+            SafeLogHandler(StructuredLogHandler(label: label, format: .logfmt, level: .debug, write: { line in lines.withLockedValue { $0.append(line) } }))
+        }
+        let unique = "request failed: \(UUID().uuidString)"
+        for _ in 0..<50 { logger.error("\(unique)") }
+        for job in 0..<3 { logger.warning("job failed", metadata: ["job": "\(job)"]) }
+        #expect(lines.withLockedValue { $0 }.count == 4, "one failure line and every job line")
     }
 
     @Test func onlyShortPlainRequestIdsAreKept() {

@@ -3,14 +3,12 @@ import Vapor
 /// Turns every error into a DRF-shaped JSON body with the right status; unexpected errors are logged and
 /// answered 500 without detail. Replaces Vapor's default `ErrorMiddleware`. A known path asked with a method it
 /// does not serve is 405 with `Allow`, as DRF answers, rather than the router's 404.
-/// A database that cannot answer now is 503 with `Retry-After`; its identical failures are logged once per interval.
+/// A database that cannot answer now is 503 with `Retry-After`; `SafeLogHandler` writes identical failure lines
+/// once per interval.
 struct APIErrorMiddleware: AsyncMiddleware {
     static let retryAfterSeconds = 5
     static let unavailable = APIError(status: .serviceUnavailable, body: .detail("服务暂时不可用，请稍后重试。"),
                                       headers: ["Retry-After": String(retryAfterSeconds)])
-
-    let errorLog: RepeatedErrorLog
-    let clock: @Sendable () -> Date
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         do {
@@ -19,11 +17,9 @@ struct APIErrorMiddleware: AsyncMiddleware {
             let apiError = Self.methodNotAllowed(error, request: request) ?? Self.apiError(for: error, request: request)
             switch apiError.status {
             case .internalServerError:
-                errorLog.log("request failed: \(DatabaseErrorText.describe(error))", level: .error, metadata: [:],
-                             to: request.logger, now: clock().timeIntervalSince1970)
+                request.logger.error("request failed: \(DatabaseErrorText.describe(error))")
             case .serviceUnavailable where DatabaseErrorText.isUnavailable(error):
-                errorLog.log("database unavailable: \(DatabaseErrorText.describe(error))", level: .warning, metadata: [:],
-                             to: request.logger, now: clock().timeIntervalSince1970)
+                request.logger.warning("database unavailable: \(DatabaseErrorText.describe(error))")
             default:
                 break
             }

@@ -5,6 +5,8 @@ import Logging
 ///   `filters` (password hashes, addresses, job payloads) and SQLKit its `binds` at debug; those are redacted;
 /// - control characters in messages and metadata are escaped, so that nothing a client sends — a path, a header,
 ///   an address — can start a line of its own in the log or drive a terminal.
+/// - a line that repeats per request while the database is down (`RepeatedLineFilter`) is written once per 10 s,
+///   with how many were left out.
 /// Metadata is kept here, not in the wrapped handler, so that all of it passes through.
 public struct SafeLogHandler: LogHandler {
     /// Metadata keys whose values are a statement's bound values.
@@ -33,9 +35,14 @@ public struct SafeLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        let merged = metadata(for: event)
+        var merged = metadata(for: event)
+        let message = event.message.description
+        if event.level >= .warning, RepeatedLineFilter.repeats(message) {
+            guard let dropped = RepeatedLineFilter.shared.admit(message) else { return }
+            if dropped > 0 { merged["repeated"] = "\(dropped) more since the last line" }
+        }
         var escaped = event
-        escaped.message = Logger.Message(stringLiteral: Self.escape(event.message.description))
+        escaped.message = Logger.Message(stringLiteral: Self.escape(message))
         escaped.metadata = merged.isEmpty ? nil : Dictionary(uniqueKeysWithValues: merged.map { key, value in
             (key, .string(Self.redactedKeys.contains(key) ? "<redacted>" : Self.escape(value.description)))
         })

@@ -30,8 +30,11 @@ enum DatabaseSetup {
                 ]
             }
             // At trace, which the service never logs at (`LogLevelCeiling`); `SafeLogHandler` redacts binds besides.
-            app.databases.use(.postgres(configuration: configuration,
-                                        maxConnectionsPerEventLoop: maxConnections, sqlLogLevel: .trace), as: .psql)
+            // A request waits for a free connection no longer than a statement may run: under a lock or an
+            // overload it is answered 503 in bounded time rather than queued behind everything else.
+            let poolTimeout: TimeAmount = statementTimeout.map { .seconds(Int64($0)) } ?? .seconds(10)
+            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: maxConnections,
+                                        connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .psql)
         }
     }
 
