@@ -34,6 +34,8 @@ public final class Worker: Sendable {
         public var describeError: @Sendable (any Error) -> String = { "\($0)" }
         /// Told how each run of a job ended (for metrics).
         public var onOutcome: (@Sendable (_ kind: String, _ outcome: JobOutcome, _ seconds: Double) -> Void)?
+        /// Told of each job claimed (for metrics).
+        public var onClaimed: (@Sendable (_ kind: String) -> Void)?
 
         public init() {}
     }
@@ -119,6 +121,7 @@ public final class Worker: Sendable {
                         let sent = ContinuousClock.now
                         let claimed = try await queue.claim(limit: room, worker: id)
                         held.claimed(claimed.map(\.id), sent: sent)
+                        for job in claimed { configuration.onClaimed?(job.kind) }
                         ready += claimed
                         drained = claimed.count < room
                     } catch {

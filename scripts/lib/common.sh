@@ -189,4 +189,6 @@ need_command() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   # postfix's package may start its daemon; the tests run their own servers on 127.0.0.1 only.
   if [ "$package" = postfix ]; then postfix stop >/dev/null 2>&1 || true; fi
+  # So may nginx's, with Debian's default site on port 80.
+  if [ "$package" = nginx-light ]; then nginx -s quit >/dev/null 2>&1 || true; fi
 }

@@ -12,6 +12,10 @@ struct WorkerCommand: AsyncCommand {
         var concurrency: Int?
         @Option(name: "queue", short: "q", help: "The queue to work (default JOB_QUEUE, \"default\").")
         var queue: String?
+        @Option(name: "metrics-port", help: "Serve this worker's /metrics and /healthz on this port (default: none).")
+        var metricsPort: Int?
+        @Option(name: "metrics-hostname", help: "The address for --metrics-port (default 127.0.0.1).")
+        var metricsHostname: String?
     }
 
     var help: String {
@@ -25,11 +29,20 @@ struct WorkerCommand: AsyncCommand {
         if let concurrency = signature.concurrency, concurrency < 1 {
             throw UsageError("--concurrency must be at least 1")
         }
+        if let port = signature.metricsPort, !(1...65_535).contains(port) {
+            throw UsageError("--metrics-port must be between 1 and 65535")
+        }
         try await Schema.requireReady(context.application.db as! any SQLDatabase, accounts: services.settings.accounts)
+        var metrics: MetricsListener?
+        if let port = signature.metricsPort {
+            metrics = try await MetricsListener.start(services: services, hostname: signature.metricsHostname ?? "127.0.0.1",
+                                                      port: port, on: context.application)
+        }
         let running = services.startWorker(logger: context.application.logger, concurrency: signature.concurrency, queue: signature.queue)
         let received = await TerminationSignal.next()
         context.application.logger.notice("received signal \(received); stopping the worker")
         await running.stop()
+        await metrics?.stop()
     }
 }
 

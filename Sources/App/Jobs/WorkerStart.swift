@@ -10,6 +10,7 @@ extension AppServices {
         let metrics = self.metrics
         configuration.describeError = DatabaseErrorText.describe
         configuration.onOutcome = { kind, outcome, seconds in metrics.job(kind: kind, outcome: outcome, seconds: seconds) }
+        configuration.onClaimed = { kind in metrics.jobClaimed(kind: kind) }
         let jobQueue = queue.map { self.jobQueue.named($0) } ?? self.jobQueue
         let worker = Worker(queue: jobQueue, registry: jobRegistry, configuration: configuration, logger: logger)
         worker.start()

@@ -3,7 +3,8 @@ import Vapor
 
 /// The most detailed level this service logs at is debug. At trace, Vapor writes each raw request to the log —
 /// passwords, `Authorization` headers and verification links included — so `LOG_LEVEL=trace` and `--log trace`
-/// are lowered to debug before logging starts.
+/// are lowered to debug before logging starts. Unset, the level is info in every environment (Vapor's own default
+/// in production is notice, which would leave out the request lines).
 public enum LogLevelCeiling {
     public static let warning = "log level trace lowered to debug: trace would write raw requests, with passwords, session tokens and verification links, to the log"
 
@@ -15,6 +16,9 @@ public enum LogLevelCeiling {
             lowered = true
         }
         var arguments = environment.arguments
+        if ProcessInfo.processInfo.environment["LOG_LEVEL"] == nil && !arguments.contains(where: { $0 == "--log" || $0.hasPrefix("--log=") }) {
+            setenv("LOG_LEVEL", "info", 1)
+        }
         for index in arguments.indices {
             if arguments[index].lowercased() == "--log=trace" {
                 arguments[index] = "--log=debug"

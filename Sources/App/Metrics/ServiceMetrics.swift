@@ -26,6 +26,10 @@ final class ServiceMetrics: Sendable {
             .record(.milliseconds(Int64(seconds * 1000)))
     }
 
+    func jobClaimed(kind: String) {
+        registry.makeCounter(descriptor: Metric.jobsClaimed, labels: [("kind", kind)]).increment()
+    }
+
     func jobEnqueued(kind: String) {
         registry.makeCounter(descriptor: Metric.jobsEnqueued, labels: [("kind", kind)]).increment()
     }
@@ -61,6 +65,8 @@ final class ServiceMetrics: Sendable {
             metricName: "meiduo_jobs_processed", unitName: "total", helpText: "Job runs by outcome: completed, retried, dead") }
         static var jobDuration: MetricNameDescriptor { .init(
             metricName: "meiduo_job_duration", unitName: "seconds", helpText: "Time to run a job") }
+        static var jobsClaimed: MetricNameDescriptor { .init(
+            metricName: "meiduo_jobs_claimed", unitName: "total", helpText: "Jobs claimed by this process's workers") }
         static var jobsEnqueued: MetricNameDescriptor { .init(metricName: "meiduo_jobs_enqueued", unitName: "total", helpText: "Jobs enqueued") }
         static var mailSendDuration: MetricNameDescriptor { .init(
             metricName: "meiduo_mail_send_duration", unitName: "seconds", helpText: "Time to hand one message to the transport") }
