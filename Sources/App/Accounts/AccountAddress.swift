@@ -60,6 +60,12 @@ enum AccountAddress {
         return try await current() == true ? .activated : .addressReplaced
     }
 
+    /// Whether the account's address, if it is still `email`, is verified; nil when it is not.
+    static func isActive<Accounts: AccountTable>(userID: Int64, email: String, in accounts: Accounts.Type,
+                                                 on database: any SQLDatabase) async throws -> Bool? {
+        try await database.run(ActiveFlag<Accounts>(userID: userID, email: email)).first
+    }
+
     /// Whether the account's address, if it is still `email`, is verified.
     private struct ActiveFlag<Accounts: AccountTable>: HotStatement {
         static var sql: String { "SELECT email_active FROM \(Accounts.name) WHERE id = $1 AND email = $2" }

@@ -13,6 +13,9 @@ protocol AddressStore: Sendable {
     func attemptChange(_ write: AddressChangeWrite) async throws -> AddressChange.Outcome?
 
     func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation
+
+    /// The account's `email_active` while it still holds `email`; nil when it does not (or is gone). Reads only.
+    func isActive(userID: Int64, email: String) async throws -> Bool?
 }
 
 /// What a change writes once decided: the new address and the mails for it.

@@ -3,18 +3,23 @@ import MeiduoTokens
 import SQLKit
 import Vapor
 
-/// Setting the address (`PUT /email/`) and verifying it (`GET /emails/verification/`).
+/// Setting the address (`PUT /email/`) and verifying it: the page reads a link's state without changing anything
+/// (`GET /emails/verification/status/`) and its button confirms (`POST /emails/verification/`); the seed's
+/// `GET /emails/verification/?token=` verifies too unless `LEGACY_GET_VERIFY=false`.
 struct EmailController: RouteCollection {
     let services: AppServices
 
     static let missingToken = "缺少token"
     static let invalidToken = "无效token"
+    static let legacyGetOff = "此链接须在验证页面上点击“确认”完成验证：请打开邮件中的链接（POST /emails/verification/）。"
 
     func boot(routes: any RoutesBuilder) throws {
         let signedIn = routes.grouped(SessionAuthenticator())
         signedIn.put("email", use: change)
         signedIn.patch("email", use: change)
-        routes.get("emails", "verification", use: verify)
+        routes.get("emails", "verification", use: verifyByGet)
+        routes.get("emails", "verification", "status", use: status)
+        routes.post("emails", "verification", use: confirm)
     }
 
     /// Stores the address as unverified and queues the verification mail, both or neither; when a verified
@@ -41,8 +46,13 @@ struct EmailController: RouteCollection {
         return EmailChangeResponse(id: userID, email: input.email)
     }
 
-    /// The seed's view: 400 `缺少token`, 400 `无效token`, or 200 `OK` once the token's user still has the token's address.
-    func verify(request: Request) async throws -> MessageResponse {
+    /// The seed's view: 400 `缺少token`, 400 `无效token`, or 200 `OK` once the token's user still has the token's
+    /// address. Whatever fetches the link verifies — a mail scanner too; `LEGACY_GET_VERIFY=false` answers 410.
+    func verifyByGet(request: Request) async throws -> MessageResponse {
+        guard services.settings.legacyGetVerify else {
+            throw APIError.message(Self.legacyGetOff, code: "use_post", status: .gone)
+        }
+        // The seed's bodies exactly: no `code`.
         guard let token = QueryString.value(of: "token", in: request.url.query), !token.isEmpty else {
             throw APIError.message(Self.missingToken)
         }
@@ -51,12 +61,58 @@ struct EmailController: RouteCollection {
             request.logger.info("verification token refused: \(error)")
             throw APIError.message(Self.invalidToken)
         }
-        switch try await AddressStores.store(on: request.db, accounts: services.accounts).activate(userID: claims.userID, email: claims.email,
-                                                                     at: services.clock()) {
-        case .activated: services.metrics.funnel("verified")
-        case .alreadyActive: break
-        case .addressReplaced: throw APIError.message(Self.invalidToken)
+        guard try await activate(claims, method: "legacy_get", request: request) != .addressReplaced else {
+            throw APIError.message(Self.invalidToken)
         }
         return MessageResponse(message: "OK")
+    }
+
+    /// What the page shows on load: the link's address and whether it is verified, or why the link cannot verify.
+    /// Changes nothing.
+    func status(request: Request) async throws -> LinkStatusResponse {
+        services.metrics.verificationLinkViewed()
+        let (claims, active) = try await current(try Self.token(QueryString.value(of: "token", in: request.url.query)), request: request)
+        return LinkStatusResponse(email: claims.email, state: active ? "verified" : "pending")
+    }
+
+    /// The page's button: `{"token": …}` verifies the link's address.
+    func confirm(request: Request) async throws -> ConfirmationResponse {
+        var errors = FieldErrors()
+        let given = try FormFields.decode(from: request).text("token", into: &errors)
+        let (claims, _) = try await current(try Self.token(given), request: request)
+        switch try await activate(claims, method: "button", request: request) {
+        case .activated: return ConfirmationResponse(state: "verified")
+        case .alreadyActive: return ConfirmationResponse(state: "already_verified")
+        case .addressReplaced: throw LinkVerification.addressChanged.refusal
+        }
+    }
+
+    /// The token given, or 400 `缺少token`.
+    static func token(_ value: String?) throws -> String {
+        guard let value, !value.isEmpty else { throw APIError.message(missingToken, code: "missing") }
+        return value
+    }
+
+    /// The link's claims and whether their address is verified, or the 400 that says why the link cannot verify.
+    private func current(_ token: String, request: Request) async throws -> (claims: EmailVerificationClaims, active: Bool) {
+        let claims: EmailVerificationClaims
+        do { claims = try services.emailVerifier.claims(in: token) } catch {
+            request.logger.info("verification token refused: \(error)")
+            throw LinkVerification.decide(token: error).refusal
+        }
+        let active = try await AddressStores.store(on: request.db, accounts: services.accounts)
+            .isActive(userID: claims.userID, email: claims.email)
+        guard let active else { throw LinkVerification.addressChanged.refusal }
+        return (claims, active)
+    }
+
+    private func activate(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> AccountAddress.Activation {
+        let activation = try await AddressStores.store(on: request.db, accounts: services.accounts)
+            .activate(userID: claims.userID, email: claims.email, at: services.clock())
+        if activation == .activated {
+            services.metrics.funnel("verified")
+            services.metrics.confirmation(method: method)
+        }
+        return activation
     }
 }

@@ -28,3 +28,18 @@ struct MessageResponse: JSONBody {
 
     var members: [(String, CompactJSON.Value)] { [("message", .string(message))] }
 }
+
+/// `GET /emails/verification/status/`: the link's address and `pending` or `verified`.
+struct LinkStatusResponse: JSONBody {
+    var email: String
+    var state: String
+
+    var members: [(String, CompactJSON.Value)] { [("email", .string(email)), ("state", .string(state))] }
+}
+
+/// `POST /emails/verification/`: `verified`, or `already_verified` for a second confirmation.
+struct ConfirmationResponse: JSONBody {
+    var state: String
+
+    var members: [(String, CompactJSON.Value)] { [("message", .string("OK")), ("state", .string(state))] }
+}

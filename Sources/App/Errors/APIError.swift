@@ -8,8 +8,8 @@ struct APIError: Error {
         case detail(String, extra: [(String, String)] = [])
         /// `{"field": ["…"], …}`, in field order.
         case fields([(String, [String])])
-        /// `{"message": "…"}`, the seed's verification view.
-        case message(String)
+        /// `{"message": "…"}`, the seed's verification view, with a `code` telling refusals apart where one is given.
+        case message(String, code: String? = nil)
     }
 
     var status: HTTPResponseStatus
@@ -24,8 +24,8 @@ struct APIError: Error {
         .fields([("non_field_errors", [message])])
     }
 
-    static func message(_ text: String, status: HTTPResponseStatus = .badRequest) -> APIError {
-        APIError(status: status, body: .message(text))
+    static func message(_ text: String, code: String? = nil, status: HTTPResponseStatus = .badRequest) -> APIError {
+        APIError(status: status, body: .message(text, code: code))
     }
 
     static func detail(_ text: String, status: HTTPResponseStatus) -> APIError {
@@ -44,7 +44,7 @@ extension APIError.Body: JSONBody {
         switch self {
         case .detail(let text, let extra): [("detail", .string(text))] + extra.map { ($0.0, .string($0.1)) }
         case .fields(let fields): fields.map { ($0.0, .array($0.1.map { .string($0) })) }
-        case .message(let text): [("message", .string(text))]
+        case .message(let text, let code): [("message", .string(text))] + (code.map { [("code", .string($0))] } ?? [])
         }
     }
 }

@@ -20,6 +20,16 @@ final class ServiceMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.funnel, labels: [("step", step)]).increment()
     }
 
+    /// A verification by the page's button, by code, or by the seed's GET.
+    func confirmation(method: String) {
+        registry.makeCounter(descriptor: Metric.confirmations, labels: [("method", method)]).increment()
+    }
+
+    /// A look at a link's state (the page on load, or anything that fetches it, mail scanners included).
+    func verificationLinkViewed() {
+        registry.makeCounter(descriptor: Metric.linkViews).increment()
+    }
+
     func job(kind: String, outcome: JobOutcome, seconds: Double) {
         registry.makeCounter(descriptor: Metric.jobsProcessed, labels: [("kind", kind), ("outcome", outcome.rawValue)]).increment()
         registry.makeDurationHistogram(descriptor: Metric.jobDuration, labels: [("kind", kind)], buckets: Self.latencyBuckets)
@@ -61,6 +71,11 @@ final class ServiceMetrics: Sendable {
             metricName: "meiduo_http_request_duration", unitName: "seconds", helpText: "HTTP request latency by route") }
         static var funnel: MetricNameDescriptor { .init(
             metricName: "meiduo_verification_funnel", unitName: "total", helpText: "Verification funnel: queued, sent, verified") }
+        static var confirmations: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_confirmations", unitName: "total", helpText: "Addresses verified, by method: button, code, legacy_get") }
+        static var linkViews: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_link_views", unitName: "total",
+            helpText: "Verification pages shown (status reads); views beyond button confirmations are what scanners and undecided users do") }
         static var jobsProcessed: MetricNameDescriptor { .init(
             metricName: "meiduo_jobs_processed", unitName: "total", helpText: "Job runs by outcome: completed, retried, dead") }
         static var jobDuration: MetricNameDescriptor { .init(

@@ -41,6 +41,8 @@ public struct Settings: Sendable {
     public var databaseMaxConnections: Int
     /// Seconds a PostgreSQL statement may run, or wait for a lock, before it fails.
     public var databaseStatementTimeout: Int
+    /// Whether `GET /emails/verification/?token=` still verifies (the seed's front end); false: 410.
+    public var legacyGetVerify: Bool
     /// When set, `/metrics` answers only `Authorization: Bearer <this>`.
     public var metricsToken: String?
 
@@ -65,6 +67,7 @@ public struct Settings: Sendable {
         publicDirectory: String = "Public/",
         databaseMaxConnections: Int = 4,
         databaseStatementTimeout: Int = 5,
+        legacyGetVerify: Bool = true,
         metricsToken: String? = nil
     ) {
         self.databaseURL = databaseURL
@@ -87,6 +90,7 @@ public struct Settings: Sendable {
         self.publicDirectory = publicDirectory
         self.databaseMaxConnections = databaseMaxConnections
         self.databaseStatementTimeout = databaseStatementTimeout
+        self.legacyGetVerify = legacyGetVerify
         self.metricsToken = metricsToken
     }
 
@@ -115,6 +119,7 @@ public struct Settings: Sendable {
             publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory,
             databaseMaxConnections: Int(try reader.integer("DATABASE_MAX_CONNECTIONS", default: Int64(defaults.databaseMaxConnections), minimum: 1, maximum: 100)),
             databaseStatementTimeout: Int(try reader.integer("DATABASE_STATEMENT_TIMEOUT", default: Int64(defaults.databaseStatementTimeout), minimum: 1, maximum: 3600)),
+            legacyGetVerify: try reader.flag("LEGACY_GET_VERIFY", default: true),
             metricsToken: reader.string("METRICS_TOKEN")
         )
         try settings.validate(production: production)
@@ -214,9 +219,9 @@ struct VariableReader {
         try integer(name, default: fallback, minimum: 1)
     }
 
-    /// true/false, 1/0, yes/no, on/off (Django settings are Python booleans); absent is false.
-    func flag(_ name: String) throws(SettingsError) -> Bool {
-        guard let raw = string(name)?.lowercased() else { return false }
+    /// true/false, 1/0, yes/no, on/off (Django settings are Python booleans); absent is `fallback`.
+    func flag(_ name: String, default fallback: Bool = false) throws(SettingsError) -> Bool {
+        guard let raw = string(name)?.lowercased() else { return fallback }
         if ["1", "true", "yes", "on"].contains(raw) { return true }
         if ["0", "false", "no", "off"].contains(raw) { return false }
         throw SettingsError(variable: name, problem: "must be true or false")

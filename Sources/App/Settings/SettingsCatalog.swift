@@ -38,6 +38,8 @@ enum SettingsCatalog {
               read: [.serve, .worker]),
         Entry(["VERIFY_EMAIL_URL"], "`http://127.0.0.1:8080/success_verify_email.html`", "the page the link opens (the original used `http://www.meiduo.site:8080/success_verify_email.html`); in production an https URL on a host that is not loopback",
               read: [.serve, .worker]),
+        Entry(["LEGACY_GET_VERIFY"], "`true`", "whether `GET /emails/verification/?token=` still verifies, for the seed's front end (whose page calls it on load, so a mail scanner that runs the page's JavaScript verifies the address); `false` answers it 410 and only the page's button (`POST`) verifies",
+              read: [.serve]),
         Entry(["VERIFY_EMAIL_RESEND_INTERVAL"], "`60`", "seconds between two verification mails for one user, and for one address whichever accounts ask (429 with `Retry-After` within it); `0` turns both off",
               read: [.serve]),
         Entry(["VERIFY_EMAIL_RECIPIENT_DAILY_LIMIT"], "`5`", "verification mails one address may get in 24 hours, whichever accounts ask (429 with `Retry-After` beyond); `0` turns the cap off",
