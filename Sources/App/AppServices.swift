@@ -27,6 +27,7 @@ struct AppServices: Sendable {
     let passwords: any PasswordScheme
     let unknownUserPasswordHash: UnknownUserPasswordHash
     let recipientLimit: RecipientLimit
+    let verificationCodes: VerificationCodes
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
     /// the SMTP pool when it shuts down.
@@ -45,6 +46,7 @@ struct AppServices: Sendable {
         tables = accounts.tables
         unknownUserPasswordHash = UnknownUserPasswordHash(passwords: passwords)
         recipientLimit = RecipientLimit(table: tables.verificationRecipients, interval: settings.verifyEmailResendInterval, dailyLimit: settings.verifyEmailRecipientDailyLimit)
+        verificationCodes = VerificationCodes(table: tables.verificationCodes, secretKey: settings.secretKey, lifetime: settings.verifyCodeTTL)
         let metrics = ServiceMetrics()
         self.metrics = metrics
         var queueConfiguration = settings.queue.queue
@@ -71,7 +73,8 @@ struct AppServices: Sendable {
         var registry = JobRegistry()
         registry.register(SendVerifyEmailJob(
             template: VerificationMail(verifier: emailVerifier, settings: settings.mail, metrics: metrics,
-                                       tokenLifetime: settings.verifyEmailTokenExpires),
+                                       tokenLifetime: settings.verifyEmailTokenExpires, codes: verificationCodes,
+                                       database: database, clock: clock),
             sender: sender))
         registry.register(SendEmailChangedNoticeJob(template: EmailChangedNotice(settings: settings.mail), sender: sender))
         jobRegistry = registry

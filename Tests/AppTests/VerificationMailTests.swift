@@ -30,7 +30,7 @@ struct VerificationMailTests {
             let html = try #require(mail.html)
             let text = try #require(mail.text)
             #expect(html.contains("<p>尊敬的用户您好！</p>"))
-            #expect(html.contains("<p>您的邮箱为：\(address) 。请点击此链接激活您的邮箱：</p>"))
+            #expect(html.contains("<p>您的邮箱为：\(address) 。请点击此链接，在页面上点击“确认验证此邮箱”以激活您的邮箱：</p>"))
             #expect(html.contains("<p>（申请验证这个邮箱的是美多商城账户“\(account.username)”。）</p>"), "the mail names the account")
             #expect(text.contains("（申请验证这个邮箱的是美多商城账户“\(account.username)”。）"))
             let link = try #require(text.split(separator: "\n").first { $0.hasPrefix("http://127.0.0.1:8080/success_verify_email.html?token=") })
@@ -47,7 +47,7 @@ struct VerificationMailTests {
         try await withMeiduo { app in
             let renderer = MailRenderer(app.leaf.renderer)
             let bodies = try await renderer.render(VerificationMail.templateName, subject: "s", context: VerificationMail.Context(
-                siteName: "美多商城", email: "a&b'<x>@example.com", username: "u<1>", link: "http://h/p?token=a&x=\"1\"", expiresHours: 24))
+                siteName: "美多商城", email: "a&b'<x>@example.com", username: "u<1>", link: "http://h/p?token=a&x=\"1\"", expiresHours: 24, code: "012345", codeMinutes: 30))
             #expect(bodies.html.contains("a&amp;b&#39;&lt;x&gt;@example.com") || bodies.html.contains("a&amp;b&#x27;&lt;x&gt;@example.com"))
             #expect(bodies.html.contains("href=\"http://h/p?token=a&amp;x=&quot;1&quot;\""))
             #expect(bodies.text.contains("http://h/p?token=a&x=\"1\""), "the text part is not escaped")

@@ -8,6 +8,7 @@ struct ServiceTables: Sendable {
     var queue: QueueSchema { QueueSchema(prefix: prefix) }
     var rateLimits: String { prefix + "rate_limits" }
     var verificationRecipients: String { prefix + "verification_recipients" }
+    var verificationCodes: String { prefix + "verification_codes" }
     /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
     var accountState: String { prefix + "account_state" }
 }

@@ -9,6 +9,12 @@ struct SessionAuthenticator: AsyncMiddleware {
     static let schemes: Set<String> = ["jwt", "bearer"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        request.auth.login(try await Self.session(of: request))
+        return try await next.respond(to: request)
+    }
+
+    /// The request's verified session, or the 401 that says why there is none.
+    static func session(of request: Request) async throws -> SessionToken {
         guard let token = Self.credential(in: request.headers) else {
             throw Self.unauthorized(.detail("身份认证信息未提供。"))
         }
@@ -21,8 +27,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             request.logger.debug("session token refused", metadata: ["reason": "\(type(of: error))"])
             throw Self.invalidToken
         }
-        request.auth.login(session)
-        return try await next.respond(to: request)
+        return session
     }
 
     static func credential(in headers: HTTPHeaders) -> String? {

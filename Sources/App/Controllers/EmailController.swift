@@ -75,15 +75,54 @@ struct EmailController: RouteCollection {
         return LinkStatusResponse(email: claims.email, state: active ? "verified" : "pending")
     }
 
-    /// The page's button: `{"token": …}` verifies the link's address.
+    /// The page's button: `{"token": …}` verifies the link's address. Or the code typed into the shop's form:
+    /// `{"code": …}` with the user's session verifies the address the latest mail went to.
     func confirm(request: Request) async throws -> ConfirmationResponse {
         var errors = FieldErrors()
-        let given = try FormFields.decode(from: request).text("token", into: &errors)
+        let form = try FormFields.decode(from: request)
+        if let code = form.text("code", required: false, into: &errors), !code.isEmpty {
+            return try await confirm(code: code, request: request)
+        }
+        let given = form.text("token", into: &errors)
         let (claims, _) = try await current(try Self.token(given), request: request)
         switch try await activate(claims, method: "button", request: request) {
         case .activated: return ConfirmationResponse(state: "verified")
         case .alreadyActive: return ConfirmationResponse(state: "already_verified")
         case .addressReplaced: throw LinkVerification.addressChanged.refusal
+        }
+    }
+
+    private func confirm(code: String, request: Request) async throws -> ConfirmationResponse {
+        let session = try await SessionAuthenticator.session(of: request)
+        guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+            throw APIError.message(CodeAttempt.malformedMessage, code: "malformed_code")
+        }
+        let database = request.db as! any SQLDatabase
+        guard let account = try await SignedInUser.find(session.userID, in: services.accounts, on: database) else {
+            throw SessionAuthenticator.userNotFound
+        }
+        let codes = services.verificationCodes
+        let stored = try await codes.stored(userID: account.id, on: database)
+        switch CodeAttempt.decide(accountEmail: account.email, accountActive: account.emailActive, stored: stored, now: services.clock()) {
+        case .alreadyVerified: return ConfirmationResponse(state: "already_verified")
+        case .expired: throw APIError.message(CodeAttempt.expiredMessage, code: "expired")
+        case .tooManyTries: throw APIError.message(CodeAttempt.tooManyTriesMessage, code: "too_many_tries")
+        case .addressChanged: throw LinkVerification.addressChanged.refusal
+        case .compare(let email):
+            guard let triesLeft = try await codes.reserveTry(userID: account.id, on: database) else {
+                throw APIError.message(CodeAttempt.tooManyTriesMessage, code: "too_many_tries")
+            }
+            guard let stored, codes.matches(code, stored, userID: account.id) else {
+                services.metrics.wrongCode()
+                if triesLeft == 0 { throw APIError.message(CodeAttempt.tooManyTriesMessage, code: "too_many_tries") }
+                throw CodeAttempt.wrongCode(triesLeft: triesLeft)
+            }
+            try await codes.remove(userID: account.id, on: database)
+            switch try await activate(EmailVerificationClaims(userID: account.id, email: email), method: "code", request: request) {
+            case .activated: return ConfirmationResponse(state: "verified")
+            case .alreadyActive: return ConfirmationResponse(state: "already_verified")
+            case .addressReplaced: throw LinkVerification.addressChanged.refusal
+            }
         }
     }
 

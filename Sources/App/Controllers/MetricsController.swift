@@ -11,7 +11,7 @@ struct MetricsController: RouteCollection {
     func metrics(request: Request) async throws -> Response {
         if let expected = services.settings.metricsToken {
             let given = request.headers.bearerAuthorization?.token ?? ""
-            guard Self.constantTimeEqual(Array(given.utf8), Array(expected.utf8)) else {
+            guard ConstantTime.equal(Array(given.utf8), Array(expected.utf8)) else {
                 throw APIError(status: .unauthorized, body: .detail("身份认证信息未提供。"), headers: ["WWW-Authenticate": #"Bearer realm="metrics""#])
             }
         }
@@ -21,11 +21,5 @@ struct MetricsController: RouteCollection {
         var headers = HTTPHeaders()
         headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return Response(status: .ok, headers: headers, body: .init(string: metrics.registry.emitToString()))
-    }
-
-    /// Compares every byte whatever the first difference, so the answer's timing does not tell how much matched.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -9,7 +9,7 @@ struct APIError: Error {
         /// `{"field": ["…"], …}`, in field order.
         case fields([(String, [String])])
         /// `{"message": "…"}`, the seed's verification view, with a `code` telling refusals apart where one is given.
-        case message(String, code: String? = nil)
+        case message(String, code: String? = nil, triesLeft: Int? = nil)
     }
 
     var status: HTTPResponseStatus
@@ -24,8 +24,8 @@ struct APIError: Error {
         .fields([("non_field_errors", [message])])
     }
 
-    static func message(_ text: String, code: String? = nil, status: HTTPResponseStatus = .badRequest) -> APIError {
-        APIError(status: status, body: .message(text, code: code))
+    static func message(_ text: String, code: String? = nil, triesLeft: Int? = nil, status: HTTPResponseStatus = .badRequest) -> APIError {
+        APIError(status: status, body: .message(text, code: code, triesLeft: triesLeft))
     }
 
     static func detail(_ text: String, status: HTTPResponseStatus) -> APIError {
@@ -44,7 +44,9 @@ extension APIError.Body: JSONBody {
         switch self {
         case .detail(let text, let extra): [("detail", .string(text))] + extra.map { ($0.0, .string($0.1)) }
         case .fields(let fields): fields.map { ($0.0, .array($0.1.map { .string($0) })) }
-        case .message(let text, let code): [("message", .string(text))] + (code.map { [("code", .string($0))] } ?? [])
+        case .message(let text, let code, let triesLeft):
+            [("message", .string(text))] + (code.map { [("code", .string($0))] } ?? [])
+                + (triesLeft.map { [("tries_left", .integer(Int64($0)))] } ?? [])
         }
     }
 }

@@ -33,7 +33,7 @@ struct EmailChangedNotice: MailTemplate {
 
     func subject(of payload: Payload) -> String { settings.changeNoticeSubject }
 
-    func context(for payload: Payload) -> Context {
+    func context(for payload: Payload, job: JobContext) async throws -> Context {
         Context(siteName: settings.siteName, oldEmail: payload.oldEmail, maskedNewEmail: EmailAddress.masked(payload.newEmail))
     }
 

@@ -15,7 +15,8 @@ protocol MailTemplate: Sendable {
 
     func recipient(of payload: Payload) -> String
     func subject(of payload: Payload) -> String
-    func context(for payload: Payload) -> Context
+    /// Made at send time, for the job's run (a verification mail stores its code then).
+    func context(for payload: Payload, job: JobContext) async throws -> Context
     /// Called once the mail is sent: a log line naming what it was, and any metric.
     func sent(_ payload: Payload, messageID: String, context: JobContext)
 }
@@ -30,7 +31,7 @@ struct SendMailJob<Template: MailTemplate>: Job {
 
     func perform(_ payload: Payload, context: JobContext) async throws {
         let mail = try await sender.renderer.render(Template.templateName, subject: template.subject(of: payload),
-                                                    context: template.context(for: payload))
+                                                    context: try await template.context(for: payload, job: context))
         let messageID = try await sender.send(mail, to: template.recipient(of: payload),
                                               messageIDPrefix: Template.messageIDPrefix, job: context)
         template.sent(payload, messageID: messageID, context: context)

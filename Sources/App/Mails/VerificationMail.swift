@@ -1,7 +1,9 @@
+import Foundation
 import JobQueue
+import SQLKit
 
-/// The seed's Celery task `send_verify_email`: the mail with the verification link for `{user_id, email}`; the
-/// token is minted when the mail is made.
+/// The seed's Celery task `send_verify_email`: the mail with the verification link for `{user_id, email}` and a
+/// six-digit code; the token is minted and the code stored when the mail is made.
 struct VerificationMail: MailTemplate {
     struct Payload: Codable, Sendable, Equatable {
         var userID: Int64
@@ -24,6 +26,8 @@ struct VerificationMail: MailTemplate {
         var username: String
         var link: String
         var expiresHours: Int64
+        var code: String
+        var codeMinutes: Int64
     }
 
     static let jobKind = "send_verify_email"
@@ -34,15 +38,19 @@ struct VerificationMail: MailTemplate {
     let settings: MailSettings
     let metrics: ServiceMetrics
     let tokenLifetime: Int64
+    let codes: VerificationCodes
+    let database: any SQLDatabase
+    let clock: @Sendable () -> Date
 
     func recipient(of payload: Payload) -> String { payload.email }
 
     func subject(of payload: Payload) -> String { settings.subject }
 
-    func context(for payload: Payload) -> Context {
-        Context(siteName: settings.siteName, email: payload.email, username: payload.username ?? "（未记录）",
-                link: verifier.link(userID: payload.userID, email: payload.email),
-                expiresHours: max(1, tokenLifetime / 3600))
+    func context(for payload: Payload, job: JobContext) async throws -> Context {
+        let code = try await codes.issue(jobID: job.jobID, userID: payload.userID, email: payload.email, at: clock(), on: database)
+        return Context(siteName: settings.siteName, email: payload.email, username: payload.username ?? "（未记录）",
+                       link: verifier.link(userID: payload.userID, email: payload.email),
+                       expiresHours: max(1, tokenLifetime / 3600), code: code, codeMinutes: codes.lifetime / 60)
     }
 
     func sent(_ payload: Payload, messageID: String, context: JobContext) {

@@ -25,6 +25,10 @@ final class ServiceMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.confirmations, labels: [("method", method)]).increment()
     }
 
+    func wrongCode() {
+        registry.makeCounter(descriptor: Metric.wrongCodes).increment()
+    }
+
     /// A look at a link's state (the page on load, or anything that fetches it, mail scanners included).
     func verificationLinkViewed() {
         registry.makeCounter(descriptor: Metric.linkViews).increment()
@@ -73,6 +77,8 @@ final class ServiceMetrics: Sendable {
             metricName: "meiduo_verification_funnel", unitName: "total", helpText: "Verification funnel: queued, sent, verified") }
         static var confirmations: MetricNameDescriptor { .init(
             metricName: "meiduo_verification_confirmations", unitName: "total", helpText: "Addresses verified, by method: button, code, legacy_get") }
+        static var wrongCodes: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_wrong_codes", unitName: "total", helpText: "Verification codes typed wrong") }
         static var linkViews: MetricNameDescriptor { .init(
             metricName: "meiduo_verification_link_views", unitName: "total",
             helpText: "Verification pages shown (status reads); views beyond button confirmations are what scanners and undecided users do") }

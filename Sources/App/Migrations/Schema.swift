@@ -7,7 +7,8 @@ enum Schema {
     static func migrations(for accounts: AccountsSource) -> [any Migration] {
         switch accounts {
         case .own:
-            [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders(), CreateVerificationRecipients()]
+            [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders(), CreateVerificationRecipients(),
+             CreateVerificationCodes()]
         case .django:
             [CreateShopTables()]
         }

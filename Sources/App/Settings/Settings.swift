@@ -18,6 +18,8 @@ public struct Settings: Sendable {
     /// Older keys, newest first: tokens and session JWTs signed with one are still accepted (`SECRET_KEY_FALLBACKS`).
     public var secretKeyFallbacks: [String]
     public var verifyEmailTokenExpires: Int64
+    /// Seconds a mailed six-digit code is accepted.
+    public var verifyCodeTTL: Int64
     public var verifyEmailURL: String
     public var verifyEmailResendInterval: Int64
     /// Verification mails one address may get in 24 hours, whichever accounts ask; 0: no cap.
@@ -53,6 +55,7 @@ public struct Settings: Sendable {
         secretKey: String = Settings.developmentSecretKey,
         secretKeyFallbacks: [String] = [],
         verifyEmailTokenExpires: Int64 = 86_400,
+        verifyCodeTTL: Int64 = 1800,
         verifyEmailURL: String = "http://127.0.0.1:8080/success_verify_email.html",
         verifyEmailResendInterval: Int64 = 60,
         verifyEmailRecipientDailyLimit: Int = 5,
@@ -76,6 +79,7 @@ public struct Settings: Sendable {
         self.secretKey = secretKey
         self.secretKeyFallbacks = secretKeyFallbacks
         self.verifyEmailTokenExpires = verifyEmailTokenExpires
+        self.verifyCodeTTL = verifyCodeTTL
         self.verifyEmailURL = verifyEmailURL
         self.verifyEmailResendInterval = verifyEmailResendInterval
         self.verifyEmailRecipientDailyLimit = verifyEmailRecipientDailyLimit
@@ -105,6 +109,7 @@ public struct Settings: Sendable {
             secretKey: reader.string("SECRET_KEY") ?? defaults.secretKey,
             secretKeyFallbacks: reader.list("SECRET_KEY_FALLBACKS"),
             verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
+            verifyCodeTTL: try reader.integer("VERIFY_CODE_TTL", default: defaults.verifyCodeTTL, minimum: 900, maximum: 86_400),
             verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
             verifyEmailRecipientDailyLimit: Int(try reader.integer("VERIFY_EMAIL_RECIPIENT_DAILY_LIMIT", default: Int64(defaults.verifyEmailRecipientDailyLimit), minimum: 0, maximum: 1000)),
