@@ -17,6 +17,8 @@ struct AppServices: Sendable {
     let jobQueue: JobQueue
     let jobRegistry: JobRegistry
     let emailVerifier: EmailVerifier
+    let revertLinks: RevertLinks
+    let addressRevert: AddressRevert
     /// The configured transport, unmeasured (the jobs send through a measured one).
     let mailTransport: any MailTransport
     /// The SMTP session pool when EMAIL_BACKEND is smtp (for metrics and shutdown).
@@ -54,6 +56,8 @@ struct AppServices: Sendable {
         queueConfiguration.tables = tables.queue
         jobQueue = JobQueue(database: database, configuration: queueConfiguration)
         emailVerifier = EmailVerifier(settings: settings, clock: clock)
+        revertLinks = RevertLinks(settings: settings, clock: clock)
+        addressRevert = AddressRevert(accounts: accounts, tables: tables)
         switch settings.mail.backend {
         case .file(let directory):
             smtpPool = nil
@@ -76,7 +80,9 @@ struct AppServices: Sendable {
                                        tokenLifetime: settings.verifyEmailTokenExpires, codes: verificationCodes,
                                        database: database, clock: clock),
             sender: sender))
-        registry.register(SendEmailChangedNoticeJob(template: EmailChangedNotice(settings: settings.mail), sender: sender))
+        registry.register(SendEmailChangedNoticeJob(template: EmailChangedNotice(settings: settings.mail, revertLinks: revertLinks,
+                                                                                 revertHours: settings.revertTTL / 3600),
+                                                    sender: sender))
         jobRegistry = registry
     }
 }

@@ -3,6 +3,7 @@ import Vapor
 func routes(_ app: Application, services: AppServices) throws {
     try app.register(collection: AccountController(services: services))
     try app.register(collection: EmailController(services: services))
+    try app.register(collection: RevertController(services: services))
     try app.register(collection: HealthController(settings: services.settings))
     try app.register(collection: MetricsController(services: services))
     // The public directory's files answer the GETs no API route takes. Behind the router rather than as global

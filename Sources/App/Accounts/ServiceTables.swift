@@ -9,6 +9,8 @@ struct ServiceTables: Sendable {
     var rateLimits: String { prefix + "rate_limits" }
     var verificationRecipients: String { prefix + "verification_recipients" }
     var verificationCodes: String { prefix + "verification_codes" }
+    /// The "this was not me" links already used (each works once).
+    var revertsUsed: String { prefix + "reverts_used" }
     /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
     var accountState: String { prefix + "account_state" }
 }

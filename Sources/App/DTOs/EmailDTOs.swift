@@ -43,3 +43,14 @@ struct ConfirmationResponse: JSONBody {
 
     var members: [(String, CompactJSON.Value)] { [("message", .string("OK")), ("state", .string(state))] }
 }
+
+/// `GET /emails/revert/status/`.
+struct RevertStatusResponse: JSONBody {
+    var oldEmail: String
+    var maskedNewEmail: String
+    var state: String
+
+    var members: [(String, CompactJSON.Value)] {
+        [("old_email", .string(oldEmail)), ("new_email", .string(maskedNewEmail)), ("state", .string(state))]
+    }
+}

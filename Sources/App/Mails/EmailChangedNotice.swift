@@ -2,7 +2,8 @@ import JobQueue
 
 /// When a verified address is replaced, tells the old address, naming the new one masked (`a***@example.com`), so
 /// the owner learns of a change they did not make — as Devise's `send_email_changed_notification` and Supabase's
-/// secure email change do. The old address stays informed even though the account no longer points at it.
+/// secure email change do. The old address stays informed even though the account no longer points at it, and gets
+/// a "this was not me" link that puts it back (`RevertLinks`, `AddressRevert`).
 struct EmailChangedNotice: MailTemplate {
     struct Payload: Codable, Sendable, Equatable {
         var userID: Int64
@@ -21,6 +22,8 @@ struct EmailChangedNotice: MailTemplate {
         var siteName: String
         var oldEmail: String
         var maskedNewEmail: String
+        var revertLink: String
+        var revertHours: Int64
     }
 
     static let jobKind = "send_email_changed_notice"
@@ -28,13 +31,17 @@ struct EmailChangedNotice: MailTemplate {
     static let messageIDPrefix = "email-changed"
 
     let settings: MailSettings
+    let revertLinks: RevertLinks
+    let revertHours: Int64
 
     func recipient(of payload: Payload) -> String { payload.oldEmail }
 
     func subject(of payload: Payload) -> String { settings.changeNoticeSubject }
 
     func context(for payload: Payload, job: JobContext) async throws -> Context {
-        Context(siteName: settings.siteName, oldEmail: payload.oldEmail, maskedNewEmail: EmailAddress.masked(payload.newEmail))
+        Context(siteName: settings.siteName, oldEmail: payload.oldEmail, maskedNewEmail: EmailAddress.masked(payload.newEmail),
+                revertLink: revertLinks.link(revertLinks.claims(userID: payload.userID, oldEmail: payload.oldEmail, newEmail: payload.newEmail)),
+                revertHours: revertHours)
     }
 
     func sent(_ payload: Payload, messageID: String, context: JobContext) {

@@ -25,6 +25,10 @@ final class ServiceMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.confirmations, labels: [("method", method)]).increment()
     }
 
+    func revert() {
+        registry.makeCounter(descriptor: Metric.reverts).increment()
+    }
+
     func wrongCode() {
         registry.makeCounter(descriptor: Metric.wrongCodes).increment()
     }
@@ -77,6 +81,8 @@ final class ServiceMetrics: Sendable {
             metricName: "meiduo_verification_funnel", unitName: "total", helpText: "Verification funnel: queued, sent, verified") }
         static var confirmations: MetricNameDescriptor { .init(
             metricName: "meiduo_verification_confirmations", unitName: "total", helpText: "Addresses verified, by method: button, code, legacy_get") }
+        static var reverts: MetricNameDescriptor { .init(
+            metricName: "meiduo_email_reverts", unitName: "total", helpText: "Replaced verified addresses put back by their owner's link") }
         static var wrongCodes: MetricNameDescriptor { .init(
             metricName: "meiduo_verification_wrong_codes", unitName: "total", helpText: "Verification codes typed wrong") }
         static var linkViews: MetricNameDescriptor { .init(

@@ -8,7 +8,7 @@ enum Schema {
         switch accounts {
         case .own:
             [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders(), CreateVerificationRecipients(),
-             CreateVerificationCodes()]
+             CreateVerificationCodes(), CreateRevertsUsed()]
         case .django:
             [CreateShopTables()]
         }

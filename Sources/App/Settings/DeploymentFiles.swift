@@ -9,7 +9,7 @@ enum DeploymentFiles {
         let templates = [VerificationMail.templateName, EmailChangedNotice.templateName].flatMap { name in
             ["text", "html"].map { settings.mail.templatesDirectory + "mail/\(name)_\($0).leaf" }
         }
-        return templates + [settings.publicDirectory + page]
+        return templates + [settings.publicDirectory + page, settings.publicDirectory + RevertLinks.page]
     }
 
     static func missing(_ settings: Settings) -> [String] {

@@ -20,6 +20,8 @@ public struct Settings: Sendable {
     public var verifyEmailTokenExpires: Int64
     /// Seconds a mailed six-digit code is accepted.
     public var verifyCodeTTL: Int64
+    /// Seconds the "this was not me" link of an email-change notice works.
+    public var revertTTL: Int64
     public var verifyEmailURL: String
     public var verifyEmailResendInterval: Int64
     /// Verification mails one address may get in 24 hours, whichever accounts ask; 0: no cap.
@@ -56,6 +58,7 @@ public struct Settings: Sendable {
         secretKeyFallbacks: [String] = [],
         verifyEmailTokenExpires: Int64 = 86_400,
         verifyCodeTTL: Int64 = 1800,
+        revertTTL: Int64 = 7 * 86_400,
         verifyEmailURL: String = "http://127.0.0.1:8080/success_verify_email.html",
         verifyEmailResendInterval: Int64 = 60,
         verifyEmailRecipientDailyLimit: Int = 5,
@@ -80,6 +83,7 @@ public struct Settings: Sendable {
         self.secretKeyFallbacks = secretKeyFallbacks
         self.verifyEmailTokenExpires = verifyEmailTokenExpires
         self.verifyCodeTTL = verifyCodeTTL
+        self.revertTTL = revertTTL
         self.verifyEmailURL = verifyEmailURL
         self.verifyEmailResendInterval = verifyEmailResendInterval
         self.verifyEmailRecipientDailyLimit = verifyEmailRecipientDailyLimit
@@ -110,6 +114,7 @@ public struct Settings: Sendable {
             secretKeyFallbacks: reader.list("SECRET_KEY_FALLBACKS"),
             verifyEmailTokenExpires: try reader.positiveInteger("VERIFY_EMAIL_TOKEN_EXPIRES", default: defaults.verifyEmailTokenExpires),
             verifyCodeTTL: try reader.integer("VERIFY_CODE_TTL", default: defaults.verifyCodeTTL, minimum: 900, maximum: 86_400),
+            revertTTL: try reader.integer("REVERT_TTL", default: defaults.revertTTL, minimum: 3600, maximum: 90 * 86_400),
             verifyEmailURL: try reader.value("VERIFY_EMAIL_URL", default: defaults.verifyEmailURL, parse: Self.httpURL),
             verifyEmailResendInterval: try reader.integer("VERIFY_EMAIL_RESEND_INTERVAL", default: defaults.verifyEmailResendInterval, minimum: 0),
             verifyEmailRecipientDailyLimit: Int(try reader.integer("VERIFY_EMAIL_RECIPIENT_DAILY_LIMIT", default: Int64(defaults.verifyEmailRecipientDailyLimit), minimum: 0, maximum: 1000)),

@@ -1,39 +1,72 @@
+import Crypto
 import MeiduoTokens
 import SignedToken
 import Foundation
 
-/// Mints and reads the seed's verification tokens and builds the link the mail carries. Tokens are signed with
-/// `SECRET_KEY`; one whose signature is another key's is tried against each of `SECRET_KEY_FALLBACKS`, so links
-/// mailed before a rotation still verify.
+/// Mints and reads the seed's verification tokens and builds the link the mail carries; links mailed before a key
+/// rotation still verify (`SigningKeys`).
 struct EmailVerifier: Sendable {
-    let serializer: TimedJSONWebSignatureSerializer
-    let fallbacks: [TimedJSONWebSignatureSerializer]
+    let keys: SigningKeys
     let linkBase: String
 
     init(settings: Settings, clock: @escaping @Sendable () -> Date) {
-        let serializer = { (key: String) in
-            TimedJSONWebSignatureSerializer(secretKey: key, expiresIn: settings.verifyEmailTokenExpires,
-                                            now: { Int64(clock().timeIntervalSince1970) })
-        }
-        self.serializer = serializer(settings.secretKey)
-        self.fallbacks = settings.secretKeyFallbacks.map(serializer)
-        self.linkBase = settings.verifyEmailURL
+        keys = SigningKeys(settings: settings, lifetime: settings.verifyEmailTokenExpires, clock: clock)
+        linkBase = settings.verifyEmailURL
     }
 
     /// `VERIFY_EMAIL_URL?token=…` (or `&token=` when the base has a query already); tokens are URL-safe as they are.
     func link(userID: Int64, email: String) -> String {
-        let token = serializer.dumps(EmailVerificationClaims(userID: userID, email: email))
-        return linkBase + (linkBase.contains("?") ? "&" : "?") + "token=" + token
+        Self.link(linkBase, token: keys.sign(EmailVerificationClaims(userID: userID, email: email)))
     }
 
     func claims(in token: String) throws(TokenError) -> EmailVerificationClaims {
-        do {
-            return try serializer.loads(token, as: EmailVerificationClaims.self)
-        } catch .badSignature where !fallbacks.isEmpty {
-            for fallback in fallbacks {
-                do { return try fallback.loads(token, as: EmailVerificationClaims.self) } catch .badSignature { continue }
-            }
-            throw .badSignature
-        }
+        try keys.load(token, as: EmailVerificationClaims.self)
+    }
+
+    static func link(_ base: String, token: String) -> String {
+        base + (base.contains("?") ? "&" : "?") + "token=" + token
+    }
+}
+
+/// The "this was not me" link of an email-change notice: signed with a key derived for it, valid `REVERT_TTL`, to
+/// the page `revert_email.html` beside the verification page.
+struct RevertLinks: Sendable {
+    static let page = "revert_email.html"
+    let keys: SigningKeys
+    let linkBase: String
+    private let digestKey: SymmetricKey
+
+    init(settings: Settings, clock: @escaping @Sendable () -> Date) {
+        keys = SigningKeys(settings: settings, purpose: "meiduo-revert-email", lifetime: settings.revertTTL, clock: clock)
+        linkBase = Self.pageURL(besides: settings.verifyEmailURL)
+        digestKey = SymmetricKey(data: Array("meiduo-revert-digest|\(settings.secretKey)".utf8))
+    }
+
+    /// The link's stand-in for the new address: an HMAC, so the link does not reveal it.
+    func digest(of email: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Array(email.lowercased().utf8), using: digestKey)
+            .prefix(16).map { String(format: "%02x", $0) }.joined()
+    }
+
+    func claims(userID: Int64, oldEmail: String, newEmail: String) -> RevertClaims {
+        RevertClaims(userID: userID, oldEmail: oldEmail, newEmailMasked: EmailAddress.masked(newEmail), newEmailDigest: digest(of: newEmail))
+    }
+
+    /// The verification page's URL with its file name replaced (and no query).
+    static func pageURL(besides verificationPage: String) -> String {
+        guard var components = URLComponents(string: verificationPage) else { return verificationPage }
+        components.query = nil
+        var path = components.path
+        if let slash = path.lastIndex(of: "/") { path = String(path[...slash]) } else { path = "/" }
+        components.path = path + page
+        return components.string ?? verificationPage
+    }
+
+    func link(_ claims: RevertClaims) -> String {
+        EmailVerifier.link(linkBase, token: keys.sign(claims))
+    }
+
+    func claims(in token: String) throws(TokenError) -> RevertClaims {
+        try keys.load(token, as: RevertClaims.self)
     }
 }

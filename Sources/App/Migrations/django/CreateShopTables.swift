@@ -13,6 +13,7 @@ struct CreateShopTables: AsyncMigration {
         try await RateLimitTable(name: Self.tables.rateLimits).create(on: sql)
         try await RecipientLimit.create(table: Self.tables.verificationRecipients, on: sql)
         try await VerificationCodes.create(table: Self.tables.verificationCodes, on: sql)
+        try await AddressRevert.create(table: Self.tables.revertsUsed, on: sql)
         try await sql.create(table: Self.tables.accountState).ifNotExists()
             .column("user_id", type: .bigint, .primaryKey(autoIncrement: false))
             .column("verification_queued_at", type: .timestamp)
@@ -21,7 +22,7 @@ struct CreateShopTables: AsyncMigration {
 
     func revert(on database: any Database) async throws {
         let sql = database as! any SQLDatabase
-        for table in [Self.tables.accountState, Self.tables.verificationCodes, Self.tables.verificationRecipients, Self.tables.rateLimits] {
+        for table in [Self.tables.accountState, Self.tables.revertsUsed, Self.tables.verificationCodes, Self.tables.verificationRecipients, Self.tables.rateLimits] {
             try await sql.drop(table: table).ifExists().run()
         }
         try await Self.tables.queue.drop(on: sql)
