@@ -25,6 +25,7 @@ struct AddressChangeWrite: Sendable {
     var now: Date
     /// Seconds between verification mails; 0 turns the throttle off.
     var resendInterval: Int64
+    var language: MailLanguage
     var jobs: JobQueue
     var recipients: RecipientLimit
     /// Set once this change has counted against the address: a retry after a lost race does not count again.
@@ -32,13 +33,13 @@ struct AddressChangeWrite: Sendable {
 
     /// The mail names the account (read with the address), so that the address's owner knows whose request it is.
     func verificationMail(username: String) -> SendVerifyEmailJob.Payload {
-        .init(userID: userID, email: email, username: username)
+        .init(userID: userID, email: email, username: username, language: language)
     }
     /// Several changes before the mail goes out coalesce into one mail, to the latest address.
     var verificationMailKey: String { "verify-email:\(userID)" }
 
     func notice(to oldEmail: String?) -> SendEmailChangedNoticeJob.Payload? {
-        oldEmail.map { SendEmailChangedNoticeJob.Payload(userID: userID, oldEmail: $0, newEmail: email) }
+        oldEmail.map { SendEmailChangedNoticeJob.Payload(userID: userID, oldEmail: $0, newEmail: email, language: language) }
     }
 
     var cutoff: Date { AddressChangeDecision.cutoff(now: now, resendInterval: resendInterval) }

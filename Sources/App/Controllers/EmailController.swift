@@ -31,7 +31,9 @@ struct EmailController: RouteCollection {
         let userID = session.userID
         let change = AddressChange(write: AddressChangeWrite(
             userID: userID, email: input.email, now: services.clock(),
-            resendInterval: services.settings.verifyEmailResendInterval, jobs: services.jobQueue, recipients: services.recipientLimit))
+            resendInterval: services.settings.verifyEmailResendInterval,
+            language: input.language ?? MailLanguage.preferred(acceptLanguage: request.headers.first(name: .acceptLanguage))
+                ?? services.settings.mail.defaultLanguage, jobs: services.jobQueue, recipients: services.recipientLimit))
         switch try await change.apply(in: AddressStores.store(on: request.db, accounts: services.accounts)) {
         case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)

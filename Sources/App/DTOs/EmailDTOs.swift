@@ -4,6 +4,8 @@ struct EmailChangeRequest {
     static let invalidMessage = "请输入合法的邮件地址。"
 
     var email: String
+    /// The `language` field, when given.
+    var language: MailLanguage?
 
     init(form: FormFields) throws {
         var errors = FieldErrors()
@@ -11,8 +13,13 @@ struct EmailChangeRequest {
         if let email, !EmailAddress.isValid(email) {
             errors.add("email", Self.invalidMessage)
         }
+        let language = form.text("language", required: false, into: &errors)
+        if let language, !language.isEmpty, MailLanguage(tag: language) == nil {
+            errors.add("language", "不支持的语言：可选 zh-CN 或 en。")
+        }
         try errors.throwIfAny()
         self.email = email!
+        self.language = language.flatMap(MailLanguage.init(tag:))
     }
 }
 

@@ -9,11 +9,13 @@ struct EmailChangedNotice: MailTemplate {
         var userID: Int64
         var oldEmail: String
         var newEmail: String
+        var language: MailLanguage?
 
         enum CodingKeys: String, CodingKey {
             case userID = "user_id"
             case oldEmail = "old_email"
             case newEmail = "new_email"
+            case language
         }
     }
 
@@ -36,11 +38,14 @@ struct EmailChangedNotice: MailTemplate {
 
     func recipient(of payload: Payload) -> String { payload.oldEmail }
 
-    func subject(of payload: Payload) -> String { settings.changeNoticeSubject }
+    func language(of payload: Payload) -> MailLanguage { payload.language ?? settings.defaultLanguage }
+
+    func subject(of payload: Payload) -> String { settings.changeNoticeSubject(in: language(of: payload)) }
 
     func context(for payload: Payload, job: JobContext) async throws -> Context {
         Context(siteName: settings.siteName, oldEmail: payload.oldEmail, maskedNewEmail: EmailAddress.masked(payload.newEmail),
-                revertLink: revertLinks.link(revertLinks.claims(userID: payload.userID, oldEmail: payload.oldEmail, newEmail: payload.newEmail)),
+                revertLink: revertLinks.link(revertLinks.claims(userID: payload.userID, oldEmail: payload.oldEmail, newEmail: payload.newEmail))
+                    + language(of: payload).linkSuffix,
                 revertHours: revertHours)
     }
 

@@ -1,7 +1,8 @@
 import Leaf
 import LeafKit
 
-/// Renders a mail's two bodies from the Leaf templates `TEMPLATES_DIR/mail/NAME_text.leaf` and `NAME_html.leaf`.
+/// Renders a mail's two bodies from the Leaf templates `TEMPLATES_DIR/mail/NAME_text.leaf` and `NAME_html.leaf`
+/// (`mail/en/…` in English).
 /// The HTML templates escape what they are given; the text ones write it as it is.
 struct MailRenderer: Sendable {
     private let renderer: SharedRenderer
@@ -12,10 +13,11 @@ struct MailRenderer: Sendable {
     }
 
     /// The mail made from the templates `mail/NAME_text.leaf` and `mail/NAME_html.leaf` given `context`.
-    func render(_ name: String, subject: String, context: some Encodable & Sendable) async throws -> RenderedMail {
+    func render(_ name: String, language: MailLanguage = .zhCN, subject: String, context: some Encodable & Sendable) async throws -> RenderedMail {
+        let path = language.templatePath(name)
         // One after the other: with the parsed templates cached a render does not wait, so two child tasks
         // would cost more in scheduling than they save.
-        RenderedMail(subject: subject, text: try await body("mail/\(name)_text", context), html: try await body("mail/\(name)_html", context))
+        return RenderedMail(subject: subject, text: try await body("\(path)_text", context), html: try await body("\(path)_html", context))
     }
 
     private func body(_ template: String, _ context: some Encodable) async throws -> String {

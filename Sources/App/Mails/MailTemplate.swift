@@ -14,6 +14,8 @@ protocol MailTemplate: Sendable {
     static var messageIDPrefix: String { get }
 
     func recipient(of payload: Payload) -> String
+    /// The language the mail was asked in (`MailLanguage`); the default for payloads queued without one.
+    func language(of payload: Payload) -> MailLanguage
     func subject(of payload: Payload) -> String
     /// Made at send time, for the job's run (a verification mail stores its code then).
     func context(for payload: Payload, job: JobContext) async throws -> Context
@@ -30,7 +32,8 @@ struct SendMailJob<Template: MailTemplate>: Job {
     let sender: MailSender
 
     func perform(_ payload: Payload, context: JobContext) async throws {
-        let mail = try await sender.renderer.render(Template.templateName, subject: template.subject(of: payload),
+        let mail = try await sender.renderer.render(Template.templateName, language: template.language(of: payload),
+                                                    subject: template.subject(of: payload),
                                                     context: try await template.context(for: payload, job: context))
         let messageID = try await sender.send(mail, to: template.recipient(of: payload),
                                               messageIDPrefix: Template.messageIDPrefix, job: context)

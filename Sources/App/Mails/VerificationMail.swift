@@ -11,11 +11,14 @@ struct VerificationMail: MailTemplate {
         /// The account that asked, named in the mail so that the address's owner knows whose request it is;
         /// absent in jobs queued before it was recorded.
         var username: String?
+        /// Absent in jobs queued before it was recorded: those are sent in the default language.
+        var language: MailLanguage?
 
         enum CodingKeys: String, CodingKey {
             case userID = "user_id"
             case email
             case username
+            case language
         }
     }
 
@@ -44,12 +47,14 @@ struct VerificationMail: MailTemplate {
 
     func recipient(of payload: Payload) -> String { payload.email }
 
-    func subject(of payload: Payload) -> String { settings.subject }
+    func language(of payload: Payload) -> MailLanguage { payload.language ?? settings.defaultLanguage }
+
+    func subject(of payload: Payload) -> String { settings.subject(in: language(of: payload)) }
 
     func context(for payload: Payload, job: JobContext) async throws -> Context {
         let code = try await codes.issue(jobID: job.jobID, userID: payload.userID, email: payload.email, at: clock(), on: database)
         return Context(siteName: settings.siteName, email: payload.email, username: payload.username ?? "（未记录）",
-                       link: verifier.link(userID: payload.userID, email: payload.email),
+                       link: verifier.link(userID: payload.userID, email: payload.email) + language(of: payload).linkSuffix,
                        expiresHours: max(1, tokenLifetime / 3600), code: code, codeMinutes: codes.lifetime / 60)
     }
 

@@ -6,8 +6,10 @@ enum DeploymentFiles {
     static let page = "success_verify_email.html"
 
     static func required(_ settings: Settings) -> [String] {
-        let templates = [VerificationMail.templateName, EmailChangedNotice.templateName].flatMap { name in
-            ["text", "html"].map { settings.mail.templatesDirectory + "mail/\(name)_\($0).leaf" }
+        let templates = MailLanguage.allCases.flatMap { language in
+            [VerificationMail.templateName, EmailChangedNotice.templateName].flatMap { name in
+                ["text", "html"].map { settings.mail.templatesDirectory + language.templatePath(name) + "_\($0).leaf" }
+            }
         }
         return templates + [settings.publicDirectory + page, settings.publicDirectory + RevertLinks.page]
     }

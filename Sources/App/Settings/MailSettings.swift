@@ -23,9 +23,19 @@ public struct MailSettings: Sendable {
     public var from: Mailbox = try! Mailbox(parsing: "美多商城<noreply@meiduo.site>")
     /// The shop's name in the mail's subject and text.
     public var siteName = "美多商城"
-    public var subject: String { siteName + "邮箱验证" }
+    public var subject: String { subject(in: .zhCN) }
     /// The subject of the notice sent to a verified address when it is replaced.
-    public var changeNoticeSubject: String { siteName + "邮箱变更通知" }
+    public var changeNoticeSubject: String { changeNoticeSubject(in: .zhCN) }
+    /// The language of mails asked for with neither a `language` field nor a supported `Accept-Language`.
+    var defaultLanguage: MailLanguage = .zhCN
+
+    func subject(in language: MailLanguage) -> String {
+        language == .en ? "\(siteName): verify your email address" : siteName + "邮箱验证"
+    }
+
+    func changeNoticeSubject(in language: MailLanguage) -> String {
+        language == .en ? "\(siteName): your email address was changed" : siteName + "邮箱变更通知"
+    }
     /// Where the Leaf mail templates live (`mail/verify_email_*.leaf`, `mail/email_changed_*.leaf`).
     public var templatesDirectory = "Resources/Views/"
 
@@ -50,6 +60,7 @@ public struct MailSettings: Sendable {
             throw SettingsError(variable: "SITE_NAME", problem: "must not contain line breaks or control characters")
         }
         settings.templatesDirectory = reader.directory("TEMPLATES_DIR") ?? settings.templatesDirectory
+        settings.defaultLanguage = try reader.value("DEFAULT_LANGUAGE", default: .zhCN, parse: { MailLanguage(rawValue: $0) })
         return settings
     }
 

@@ -60,6 +60,8 @@ enum SettingsCatalog {
               read: [.serve]),
         Entry(["CORS_ALLOWED_ORIGINS"], "empty", "comma-separated origins allowed to call the API from a browser",
               read: [.serve]),
+        Entry(["DEFAULT_LANGUAGE"], "`zh-CN`", "`zh-CN` or `en`: the language of mails asked for with neither a `language` field nor a supported `Accept-Language` (a queued mail keeps the language it was asked in)",
+              read: [.serve, .worker]),
         Entry(["EMAIL_BACKEND"], "`file`", "`file` (one `.eml` per message), `console` (printed to standard output) or `smtp`",
               read: [.sendTestMail, .serve, .worker]),
         Entry(["EMAIL_HOST", "EMAIL_PORT"], "`localhost` · 25 (587 with TLS, 465 with SSL)", "the SMTP server",
