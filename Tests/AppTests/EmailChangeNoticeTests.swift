@@ -34,8 +34,8 @@ struct EmailChangeNoticeTests {
             #expect(html.contains("<p>您在美多商城的账号邮箱已由 \(old) 更改为 z***@example.org 。</p>"))
             for body in [text, html] {
                 #expect(!body.contains(new), "the new address is never shown in full")
-                #expect(!body.contains("success_verify_email.html"), "the notice carries no verification link")
-                #expect(body.contains("/revert_email.html?token="), "but a link that puts the old address back")
+                #expect(!body.contains("?token="), "the notice carries no verification link")
+                #expect(body.contains("success_verify_email.html?revert="), "but a link that puts the old address back")
             }
             #expect(mails.filter { $0.subject == "美多商城邮箱验证" }.map(\.to) == [[old], [new]])
             #expect(try await app.services.jobQueue.countsByState()[.completed] == 3)

@@ -55,7 +55,7 @@ struct OperatorTests {
             let ready = try await APIClient(app: app).send(.GET, "/readyz")
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.body.string == #"{"message":"templates or page missing"}"#)
-            #expect(DeploymentFiles.missing(app.services.settings) == [empty + "success_verify_email.html", empty + "revert_email.html"])
+            #expect(DeploymentFiles.missing(app.services.settings) == [empty + "success_verify_email.html"])
         }
         try await withMeiduo { app in
             let ready = try await APIClient(app: app).send(.GET, "/readyz")

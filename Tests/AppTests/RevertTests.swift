@@ -28,9 +28,9 @@ struct RevertTests {
             if mail.subject.contains("变更") { notice = mail }
         }
         let text = try #require(notice?.text, "the notice to the old address")
-        let link = try #require(text.split(separator: "\n").first { $0.contains("/revert_email.html?token=") })
-        #expect(link.hasPrefix("http://127.0.0.1:8080/revert_email.html?token="), "beside the verification page")
-        return (account, old, new, try token(inLink: String(link)))
+        let link = try #require(text.split(separator: "\n").first { $0.contains("?revert=") })
+        #expect(link.hasPrefix("http://127.0.0.1:8080/success_verify_email.html?revert="), "the verification page's")
+        return (account, old, new, try token(inLink: String(link), parameter: "revert"))
     }
 
     @Test func theOldAddressComesBackVerifiedOnceAndTheNewLinksStop() async throws {

@@ -92,10 +92,10 @@ struct APIClient {
     }
 }
 
-/// The token inside a verification link.
-func token(inLink link: String) throws -> String {
+/// The token inside a verification link (or, with `parameter: "revert"`, a revert link).
+func token(inLink link: String, parameter: String = "token") throws -> String {
     let components = try #require(URLComponents(string: link))
-    return try #require(components.queryItems?.first { $0.name == "token" }?.value)
+    return try #require(components.queryItems?.first { $0.name == parameter }?.value)
 }
 
 /// The `.eml` files the file transport has written, oldest first.

@@ -11,7 +11,7 @@ enum DeploymentFiles {
                 ["text", "html"].map { settings.mail.templatesDirectory + language.templatePath(name) + "_\($0).leaf" }
             }
         }
-        return templates + [settings.publicDirectory + page, settings.publicDirectory + RevertLinks.page]
+        return templates + [settings.publicDirectory + page]
     }
 
     static func missing(_ settings: Settings) -> [String] {

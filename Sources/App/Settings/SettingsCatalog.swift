@@ -38,7 +38,7 @@ enum SettingsCatalog {
               read: [.serve, .worker]),
         Entry(["VERIFY_CODE_TTL"], "`1800`", "seconds the six-digit code in a verification mail is accepted (900–86400: mail can be delayed by minutes); 5 wrong tries per code, then a new mail is needed",
               read: [.serve, .worker]),
-        Entry(["REVERT_TTL"], "`604800`", "seconds the “this was not me” link in the notice to a replaced verified address works (once): it puts the old address back as verified; the link opens `revert_email.html` beside `VERIFY_EMAIL_URL`'s page",
+        Entry(["REVERT_TTL"], "`604800`", "seconds the “this was not me” link in the notice to a replaced verified address works (once): it puts the old address back as verified; the link opens `VERIFY_EMAIL_URL`'s page with `?revert=…`",
               read: [.serve, .worker]),
         Entry(["VERIFY_EMAIL_URL"], "`http://127.0.0.1:8080/success_verify_email.html`", "the page the link opens (the original used `http://www.meiduo.site:8080/success_verify_email.html`); in production an https URL on a host that is not loopback",
               read: [.serve, .worker]),

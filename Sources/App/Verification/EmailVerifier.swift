@@ -16,29 +16,28 @@ struct EmailVerifier: Sendable {
 
     /// `VERIFY_EMAIL_URL?token=…` (or `&token=` when the base has a query already); tokens are URL-safe as they are.
     func link(userID: Int64, email: String) -> String {
-        Self.link(linkBase, token: keys.sign(EmailVerificationClaims(userID: userID, email: email)))
+        Self.link(linkBase, parameter: "token", token: keys.sign(EmailVerificationClaims(userID: userID, email: email)))
     }
 
     func claims(in token: String) throws(TokenError) -> EmailVerificationClaims {
         try keys.load(token, as: EmailVerificationClaims.self)
     }
 
-    static func link(_ base: String, token: String) -> String {
-        base + (base.contains("?") ? "&" : "?") + "token=" + token
+    static func link(_ base: String, parameter: String, token: String) -> String {
+        base + (base.contains("?") ? "&" : "?") + parameter + "=" + token
     }
 }
 
 /// The "this was not me" link of an email-change notice: signed with a key derived for it, valid `REVERT_TTL`, to
-/// the page `revert_email.html` beside the verification page.
+/// the verification page, which tells it from a verification link by its parameter (`?revert=`).
 struct RevertLinks: Sendable {
-    static let page = "revert_email.html"
     let keys: SigningKeys
     let linkBase: String
     private let digestKey: SymmetricKey
 
     init(settings: Settings, clock: @escaping @Sendable () -> Date) {
         keys = SigningKeys(settings: settings, purpose: "meiduo-revert-email", lifetime: settings.revertTTL, clock: clock)
-        linkBase = Self.pageURL(besides: settings.verifyEmailURL)
+        linkBase = settings.verifyEmailURL
         digestKey = SymmetricKey(data: Array("meiduo-revert-digest|\(settings.secretKey)".utf8))
     }
 
@@ -52,18 +51,8 @@ struct RevertLinks: Sendable {
         RevertClaims(userID: userID, oldEmail: oldEmail, newEmailMasked: EmailAddress.masked(newEmail), newEmailDigest: digest(of: newEmail))
     }
 
-    /// The verification page's URL with its file name replaced (and no query).
-    static func pageURL(besides verificationPage: String) -> String {
-        guard var components = URLComponents(string: verificationPage) else { return verificationPage }
-        components.query = nil
-        var path = components.path
-        if let slash = path.lastIndex(of: "/") { path = String(path[...slash]) } else { path = "/" }
-        components.path = path + page
-        return components.string ?? verificationPage
-    }
-
     func link(_ claims: RevertClaims) -> String {
-        EmailVerifier.link(linkBase, token: keys.sign(claims))
+        EmailVerifier.link(linkBase, parameter: "revert", token: keys.sign(claims))
     }
 
     func claims(in token: String) throws(TokenError) -> RevertClaims {
