@@ -48,12 +48,11 @@ enum AccountAddress {
     /// the user has since replaced activates nothing; a repeated click only reads, so it takes no write lock.
     static func activate<Accounts: AccountTable>(userID: Int64, email: String, at now: Date, in accounts: Accounts.Type,
                                                  on database: any SQLDatabase) async throws -> Activation {
-        let current = { try await database.run(ActiveFlag<Accounts>(userID: userID, email: email)).first }
+        let current = { try await isActive(userID: userID, email: email, in: accounts, on: database) }
         guard let active = try await current() else { return .addressReplaced }
         if active { return .alreadyActive }
-        let stamp: SQLQueryString = Accounts.updatedAtColumn.map { ", \(ident: $0) = \(bind: now)" } ?? ""
         try await database.raw("""
-            UPDATE \(ident: Accounts.name) SET email_active = true\(stamp)
+            UPDATE \(ident: Accounts.name) SET email_active = true\(Accounts.updateStamp(now))
             WHERE id = \(bind: userID) AND email = \(bind: email) AND email_active = false
             """).run()
         // Read again: between the first read and the update another request may have replaced the address.

@@ -28,6 +28,11 @@ protocol AccountTable: Sendable {
 
 extension AccountTable {
     static var tables: ServiceTables { ServiceTables(prefix: servicePrefix) }
+
+    /// `, updated_at = now` for an UPDATE's SET list where the table has the column; nothing otherwise.
+    static func updateStamp(_ now: Date) -> SQLQueryString {
+        updatedAtColumn.map { ", \(ident: $0) = \(bind: now)" } ?? ""
+    }
 }
 
 /// The service's own table, with bcrypt hashes.

@@ -46,9 +46,8 @@ struct AddressRevert: Sendable {
             let current = try await sql.raw("SELECT email FROM \(ident: accounts.name) WHERE id = \(bind: claims.userID)\(lock)")
                 .first()?.decode(column: "email", as: String.self)
             guard let current, digest(current) == claims.newEmailDigest else { throw NotReverted() }
-            let stamp: SQLQueryString = accounts.updatedAtColumn.map { ", \(ident: $0) = \(bind: now)" } ?? ""
             try await sql.raw("""
-                UPDATE \(ident: accounts.name) SET email = \(bind: claims.oldEmail), email_active = true\(stamp)
+                UPDATE \(ident: accounts.name) SET email = \(bind: claims.oldEmail), email_active = true\(accounts.updateStamp(now))
                 WHERE id = \(bind: claims.userID) AND email = \(bind: current)
                 """).run()
             try await sql.raw("DELETE FROM \(ident: tables.verificationCodes) WHERE user_id = \(bind: claims.userID)").run()

@@ -87,17 +87,13 @@ struct EmailController: RouteCollection {
         }
         let given = form.text("token", into: &errors)
         let (claims, _) = try await current(try Self.token(given), request: request)
-        switch try await activate(claims, method: "button", request: request) {
-        case .activated: return ConfirmationResponse(state: "verified")
-        case .alreadyActive: return ConfirmationResponse(state: "already_verified")
-        case .addressReplaced: throw LinkVerification.addressChanged.refusal
-        }
+        return try await confirmation(claims, method: "button", request: request)
     }
 
     private func confirm(code: String, request: Request) async throws -> ConfirmationResponse {
         let session = try await SessionAuthenticator.session(of: request)
         guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
-            throw APIError.message(CodeAttempt.malformedMessage, code: "malformed_code")
+            throw CodeAttempt.malformedRefusal
         }
         let database = request.db as! any SQLDatabase
         guard let account = try await SignedInUser.find(session.userID, in: services.accounts, on: database) else {
@@ -107,24 +103,26 @@ struct EmailController: RouteCollection {
         let stored = try await codes.stored(userID: account.id, on: database)
         switch CodeAttempt.decide(accountEmail: account.email, accountActive: account.emailActive, stored: stored, now: services.clock()) {
         case .alreadyVerified: return ConfirmationResponse(state: "already_verified")
-        case .expired: throw APIError.message(CodeAttempt.expiredMessage, code: "expired")
-        case .tooManyTries: throw APIError.message(CodeAttempt.tooManyTriesMessage, code: "too_many_tries")
+        case .expired: throw CodeAttempt.expiredRefusal
+        case .tooManyTries: throw CodeAttempt.tooManyTriesRefusal
         case .addressChanged: throw LinkVerification.addressChanged.refusal
         case .compare(let email):
-            guard let triesLeft = try await codes.reserveTry(userID: account.id, on: database) else {
-                throw APIError.message(CodeAttempt.tooManyTriesMessage, code: "too_many_tries")
-            }
+            guard let triesLeft = try await codes.reserveTry(userID: account.id, on: database) else { throw CodeAttempt.tooManyTriesRefusal }
             guard let stored, codes.matches(code, stored, userID: account.id) else {
                 services.metrics.wrongCode()
-                if triesLeft == 0 { throw APIError.message(CodeAttempt.tooManyTriesMessage, code: "too_many_tries") }
-                throw CodeAttempt.wrongCode(triesLeft: triesLeft)
+                throw triesLeft == 0 ? CodeAttempt.tooManyTriesRefusal : CodeAttempt.wrongCode(triesLeft: triesLeft)
             }
             try await codes.remove(userID: account.id, on: database)
-            switch try await activate(EmailVerificationClaims(userID: account.id, email: email), method: "code", request: request) {
-            case .activated: return ConfirmationResponse(state: "verified")
-            case .alreadyActive: return ConfirmationResponse(state: "already_verified")
-            case .addressReplaced: throw LinkVerification.addressChanged.refusal
-            }
+            return try await confirmation(EmailVerificationClaims(userID: account.id, email: email), method: "code", request: request)
+        }
+    }
+
+    /// Verifies the claims' address and answers as a confirmation does, whichever way it came.
+    private func confirmation(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> ConfirmationResponse {
+        switch try await activate(claims, method: method, request: request) {
+        case .activated: return ConfirmationResponse(state: "verified")
+        case .alreadyActive: return ConfirmationResponse(state: "already_verified")
+        case .addressReplaced: throw LinkVerification.addressChanged.refusal
         }
     }
 

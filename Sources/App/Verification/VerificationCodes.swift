@@ -103,6 +103,10 @@ enum CodeAttempt: Equatable {
     static let tooManyTriesMessage = "验证码错误次数过多：请在用户中心重新发送验证邮件。"
     static let malformedMessage = "验证码为 6 位数字。"
 
+    static let expiredRefusal = APIError.message(expiredMessage, code: "expired")
+    static let tooManyTriesRefusal = APIError.message(tooManyTriesMessage, code: "too_many_tries")
+    static let malformedRefusal = APIError.message(malformedMessage, code: "malformed_code")
+
     static func wrongCode(triesLeft: Int) -> APIError {
         .message("验证码错误，还可尝试 \(triesLeft) 次。", code: "wrong_code", triesLeft: triesLeft)
     }
