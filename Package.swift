@@ -55,6 +55,19 @@ let package = Package(
             ]
         ),
         .target(
+            name: "SMTPServer",
+            dependencies: [
+                "SMTPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "Bounces", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(
             name: "Mail",
             dependencies: [
                 "SMTPClient",
@@ -72,7 +85,8 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SignedToken", "PythonJSON", "MeiduoTokens", "SMTPClient", "Mail", "JobQueue", "DjangoPasswords",
+                "SignedToken", "PythonJSON", "MeiduoTokens", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
@@ -116,6 +130,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
+        .testTarget(name: "BouncesTests", dependencies: ["Bounces"]),
+        .testTarget(name: "SMTPServerTests", dependencies: [
+            "SMTPServer", "SMTPClient", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .testTarget(name: "JobQueueTests", dependencies: [
             "JobQueue", "TestSupport",
             .product(name: "SQLiteKit", package: "sqlite-kit"),
@@ -125,7 +145,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "TestSupport", "JobQueue", "SMTPClient", "SignedToken", "PythonJSON", "MeiduoTokens",
+            "App", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,4 +1,5 @@
 import Foundation
+import Bounces
 import JobQueue
 import Logging
 import Mail
@@ -30,6 +31,10 @@ struct AppServices: Sendable {
     let unknownUserPasswordHash: UnknownUserPasswordHash
     let recipientLimit: RecipientLimit
     let verificationCodes: VerificationCodes
+    let deliveries: DeliveryLog
+    let suppressions: Suppressions
+    /// Each mail's signed envelope sender, when `BOUNCE_ADDRESS` is set.
+    let bounceAddress: BounceAddress?
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
     /// the SMTP pool when it shuts down.
@@ -51,6 +56,9 @@ struct AppServices: Sendable {
         verificationCodes = VerificationCodes(table: tables.verificationCodes, secretKey: settings.secretKey, lifetime: settings.verifyCodeTTL)
         let metrics = ServiceMetrics()
         self.metrics = metrics
+        deliveries = DeliveryLog(table: tables.deliveries, clock: clock, metrics: metrics)
+        suppressions = Suppressions(table: tables.suppressions, days: settings.bounces.suppressDays)
+        bounceAddress = settings.bounces.address.flatMap { BounceAddress(base: $0, secrets: [settings.secretKey] + settings.secretKeyFallbacks) }
         var queueConfiguration = settings.queue.queue
         queueConfiguration.onEnqueued = { metrics.jobEnqueued(kind: $0) }
         queueConfiguration.tables = tables.queue
@@ -73,7 +81,8 @@ struct AppServices: Sendable {
         let sender = MailSender(
             renderer: renderer,
             transport: MeasuredTransport(base: mailTransport, backend: settings.mail.backend.name, metrics: metrics),
-            settings: settings.mail)
+            settings: settings.mail, bounceAddress: bounceAddress, deliveries: deliveries, suppressions: suppressions,
+            database: database, backoff: settings.queue.queue.backoff, clock: clock)
         var registry = JobRegistry()
         registry.register(SendVerifyEmailJob(
             template: VerificationMail(verifier: emailVerifier, settings: settings.mail, metrics: metrics,

@@ -64,6 +64,9 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     app.asyncCommands.use(WorkerCommand(services: services), as: "worker")
     app.asyncCommands.use(JobsCommand(services: services), as: "jobs")
     app.asyncCommands.use(SendTestMailCommand(services: services), as: "send-test-mail")
+    app.asyncCommands.use(BouncesCommand(services: services), as: "bounces")
+    app.asyncCommands.use(MailCommand(services: services), as: "mail")
+    app.asyncCommands.use(SuppressionsCommand(services: services), as: "suppressions")
     app.asyncCommands.use(SettingsCommand(), as: "settings")
 
     try routes(app, services: services)

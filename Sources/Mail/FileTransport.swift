@@ -12,8 +12,9 @@ public struct FileTransport: MailTransport {
 
     /// The file calls block, so they run on NIO's blocking pool rather than on the caller's thread, which may be
     /// an event loop serving requests.
-    public func send(envelope: Envelope, raw: [UInt8]) async throws {
+    public func send(envelope: Envelope, raw: [UInt8]) async throws -> String {
         try await NIOThreadPool.singleton.runIfActive { try write(raw, messageID: envelope.messageID) }
+        return "written to \(Self.fileName(forMessageID: envelope.messageID))"
     }
 
     private func write(_ raw: [UInt8], messageID: String) throws {

@@ -8,7 +8,7 @@ public struct SMTPTransport: MailTransport {
         self.pool = pool
     }
 
-    public func send(envelope: Envelope, raw: [UInt8]) async throws {
-        try await pool.send(from: envelope.from, recipients: envelope.recipients, data: raw)
+    public func send(envelope: Envelope, raw: [UInt8]) async throws -> String {
+        try await pool.send(from: envelope.from, recipients: envelope.recipients, data: raw).description
     }
 }

@@ -6,6 +6,7 @@ public enum CompactJSON {
         case integer(Int64)
         case bool(Bool)
         case array([Value])
+        case null
         /// Members keep the given order (Python dicts keep insertion order).
         case object([(String, Value)])
     }
@@ -22,6 +23,8 @@ public enum CompactJSON {
             String(number)
         case .bool(let flag):
             flag ? "true" : "false"
+        case .null:
+            "null"
         case .array(let items):
             "[" + items.map(Self.value).joined(separator: ",") + "]"
         case .object(let members):

@@ -100,9 +100,10 @@ public final class SMTPConnection: Sendable {
         }
     }
 
-    /// Sends one message. On a refusal (`SMTPError` with a reply) the session stays usable after `reset()`,
+    /// Sends one message, returning the server's acceptance. On a refusal (`SMTPError` with a reply) the session stays usable after `reset()`,
     /// unless it had to be closed (see `SMTPTransaction.Action.failAndClose`).
-    public func send(from: String, recipients: [String], data: [UInt8]) async throws(SMTPError) {
+    @discardableResult
+    public func send(from: String, recipients: [String], data: [UInt8]) async throws(SMTPError) -> SMTPReply {
         let payload = try SMTPData.encode(data)
         var transaction = SMTPTransaction(from: from, recipients: recipients, size: data.count, capabilities: capabilities)
         var replies = PendingReplies()
@@ -116,8 +117,8 @@ public final class SMTPConnection: Sendable {
             case .sendPayload:
                 transcript?("C: <message, \(payload.count) octets>")
                 replies = Self.write(payload, steps: ["end of DATA"], channel: channel, handler: handler, timeout: configuration.timeout)
-            case .done:
-                return
+            case .done(let accepted):
+                return accepted
             case .fail(let error):
                 throw error
             case .failAndClose(let error):

@@ -21,14 +21,15 @@ public actor SMTPConnectionPool {
 
     public var openConnections: Int { open }
 
-    public func send(from: String, recipients: [String], data: [UInt8]) async throws(SMTPError) {
+    /// Sends one message, returning the server's acceptance (`250 2.0.0 Ok: queued as 4Xyz`).
+    @discardableResult
+    public func send(from: String, recipients: [String], data: [UInt8]) async throws(SMTPError) -> SMTPReply {
         let connection = try await lease()
         // A cancelled sender (a job past its time limit) ends the session at once: a message whose end the server
         // has not received yet is dropped by it, rather than delivered after the sender has given up.
-        let sent: Result<Void, SMTPError> = await withTaskCancellationHandler {
+        let sent: Result<SMTPReply, SMTPError> = await withTaskCancellationHandler {
             do throws(SMTPError) {
-                try await connection.send(from: from, recipients: recipients, data: data)
-                return .success(())
+                return .success(try await connection.send(from: from, recipients: recipients, data: data))
             } catch {
                 return .failure(error)
             }
@@ -36,8 +37,9 @@ public actor SMTPConnectionPool {
             connection.abort()
         }
         switch sent {
-        case .success:
+        case .success(let accepted):
             giveBack(connection, reusable: true)
+            return accepted
         case .failure(let error):
             // A refused message leaves the session usable once reset; anything else ends it.
             var reusable = false

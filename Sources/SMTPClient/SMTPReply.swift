@@ -19,6 +19,14 @@ public struct SMTPReply: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var text: String { lines.joined(separator: " ") }
+
+    /// The reply on the wire, as a server sends it: `250-first` … `250 last`, each line ending in CRLF.
+    public var encoded: [UInt8] {
+        let lines = lines.isEmpty ? [""] : lines
+        return lines.enumerated().flatMap { index, line in
+            Array("\(code)\(index == lines.count - 1 ? " " : "-")\(line)\r\n".utf8)
+        }
+    }
     public var isTransientFailure: Bool { (400..<500).contains(code) }
     public var description: String { "\(code) \(text)" }
 }

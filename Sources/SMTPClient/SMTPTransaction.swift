@@ -11,7 +11,8 @@ public struct SMTPTransaction: Sendable {
         /// Another reply to commands already written is due.
         case awaitReply
         case sendPayload
-        case done
+        /// The server took the message; its reply (`250 2.0.0 Ok: queued as 4Xyz`) names its queue id.
+        case done(SMTPReply)
         case fail(SMTPError)
         /// The server accepted DATA although it refused a recipient or the sender; a message cannot be withdrawn
         /// once DATA is accepted (a lone "." would deliver it empty), so the connection must be closed.
@@ -68,7 +69,7 @@ public struct SMTPTransaction: Sendable {
             awaiting = [.payload]
             return .sendPayload
         case .payload:
-            return finish(reply.code == 250 ? .done : .fail(SMTPError(step: "end of DATA", reply: reply)))
+            return finish(reply.code == 250 ? .done(reply) : .fail(SMTPError(step: "end of DATA", reply: reply)))
         }
         if !awaiting.isEmpty { return .awaitReply }
         if let refusal { return finish(.fail(refusal)) }

@@ -136,7 +136,7 @@ struct TransactionTests {
         #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .send([.rcptTo("z@y.cn")]))
         #expect(transaction.receive(SMTPReply(code: 251, lines: ["forwarded"])) == .send([.data]))
         #expect(transaction.receive(SMTPReply(code: 354, lines: ["go"])) == .sendPayload)
-        #expect(transaction.receive(SMTPReply(code: 250, lines: ["queued"])) == .done)
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["queued"])) == .done(SMTPReply(code: 250, lines: ["queued"])))
     }
 
     static let pipelining: SMTPCapabilities = {
@@ -152,8 +152,8 @@ struct TransactionTests {
         #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .awaitReply)
         #expect(transaction.receive(SMTPReply(code: 250, lines: ["ok"])) == .awaitReply)
         #expect(transaction.receive(SMTPReply(code: 354, lines: ["go"])) == .sendPayload)
-        #expect(transaction.receive(SMTPReply(code: 250, lines: ["queued"])) == .done)
-        #expect(transaction.receive(SMTPReply(code: 250, lines: ["late"])) != .done)
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["queued"])) == .done(SMTPReply(code: 250, lines: ["queued"])))
+        #expect(transaction.receive(SMTPReply(code: 250, lines: ["late"])) != .done(SMTPReply(code: 250, lines: ["late"])))
     }
 
     @Test func pipelinedRefusalReportsTheFirstRefusedStep() {

@@ -28,6 +28,7 @@ struct AddressChangeWrite: Sendable {
     var language: MailLanguage
     var jobs: JobQueue
     var recipients: RecipientLimit
+    var deliveries: DeliveryLog
     /// Set once this change has counted against the address: a retry after a lost race does not count again.
     let recipientCounted = NIOLockedValueBox(false)
 
@@ -40,6 +41,11 @@ struct AddressChangeWrite: Sendable {
 
     func notice(to oldEmail: String?) -> SendEmailChangedNoticeJob.Payload? {
         oldEmail.map { SendEmailChangedNoticeJob.Payload(userID: userID, oldEmail: $0, newEmail: email, language: language) }
+    }
+
+    /// The delivery log's first step of a queued mail (job `jobID`, or the ids of a WITH query's rows).
+    func queued(_ kind: String, to address: String, jobID: Int64 = 0) -> DeliveryStep {
+        DeliveryStep(jobID: jobID, address: address, kind: kind, state: .queued, detail: DeliveryWording.queued)
     }
 
     var cutoff: Date { AddressChangeDecision.cutoff(now: now, resendInterval: resendInterval) }

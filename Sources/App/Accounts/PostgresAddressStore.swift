@@ -19,15 +19,22 @@ struct PostgresAddressStore: AddressStore {
             var statement: SQLQueryString = """
                 WITH changed AS (\(update)),
                 verification_mail AS (\(try jobs.insertion(SendVerifyEmailJob.self, write.verificationMail(username: seen.username),
-                                                           uniqueKey: write.verificationMailKey, forEachRowOf: "changed")))
+                                                           uniqueKey: write.verificationMailKey, forEachRowOf: "changed"))),
+                verification_queued AS (\(write.deliveries.insertion(write.queued(SendVerifyEmailJob.kind, to: write.email),
+                                                                     jobID: "id", from: " FROM verification_mail")))
                 """
             if let notice {
                 statement += ", notice_mail AS (\(try jobs.insertion(SendEmailChangedNoticeJob.self, notice, forEachRowOf: "changed")))"
+                statement += ", notice_queued AS (\(write.deliveries.insertion(write.queued(SendEmailChangedNoticeJob.kind, to: notice.oldEmail), jobID: "id", from: " FROM notice_mail")))"
             }
             statement += " SELECT \(jobs.notification) FROM changed"
             guard try await database.raw(statement).first() != nil else { return nil }
             jobs.countEnqueued(SendVerifyEmailJob.kind)
-            if notice != nil { jobs.countEnqueued(SendEmailChangedNoticeJob.kind) }
+            write.deliveries.counted(.queued)
+            if notice != nil {
+                jobs.countEnqueued(SendEmailChangedNoticeJob.kind)
+                write.deliveries.counted(.queued)
+            }
             return .changed
         }
     }

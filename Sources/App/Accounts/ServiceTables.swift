@@ -11,6 +11,12 @@ struct ServiceTables: Sendable {
     var verificationCodes: String { prefix + "verification_codes" }
     /// The "this was not me" links already used (each works once).
     var revertsUsed: String { prefix + "reverts_used" }
+    /// Every step of every mail (`DeliveryLog`).
+    var deliveries: String { prefix + "mail_deliveries" }
+    /// Addresses not mailed after a hard bounce.
+    var suppressions: String { prefix + "suppressions" }
+    /// Each report `meiduo bounces` took, raw.
+    var bounceReports: String { prefix + "bounce_reports" }
     /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
     var accountState: String { prefix + "account_state" }
 }

@@ -22,9 +22,13 @@ struct TransactionalAddressStore: AddressStore {
             case .write(let seen, let noticeTo):
                 guard try await accounts.replace(userID: write.userID, seen: seen, with: write.email, at: write.now,
                                                  queuedNoLaterThan: write.cutoff, on: sql) else { return nil }
-                try await write.jobs.enqueue(SendVerifyEmailJob.self, write.verificationMail(username: seen.username),
-                                             on: sql, uniqueKey: write.verificationMailKey)
-                if let notice = write.notice(to: noticeTo) { try await write.jobs.enqueue(SendEmailChangedNoticeJob.self, notice, on: sql) }
+                let mailJob = try await write.jobs.enqueue(SendVerifyEmailJob.self, write.verificationMail(username: seen.username),
+                                                           on: sql, uniqueKey: write.verificationMailKey)
+                try await write.deliveries.record(write.queued(SendVerifyEmailJob.kind, to: write.email, jobID: mailJob), on: sql)
+                if let notice = write.notice(to: noticeTo) {
+                    let noticeJob = try await write.jobs.enqueue(SendEmailChangedNoticeJob.self, notice, on: sql)
+                    try await write.deliveries.record(write.queued(SendEmailChangedNoticeJob.kind, to: notice.oldEmail, jobID: noticeJob), on: sql)
+                }
                 return .changed
             }
         }

@@ -69,10 +69,12 @@ struct AccountController: RouteCollection {
 
     func profile(request: Request) async throws -> ProfileResponse {
         let session = try request.auth.require(SessionToken.self)
-        guard let user = try await SignedInUser.find(session.userID, in: services.accounts, on: request.db as! any SQLDatabase) else {
+        let database = request.db as! any SQLDatabase
+        guard let user = try await SignedInUser.find(session.userID, in: services.accounts, on: database) else {
             throw SessionAuthenticator.userNotFound
         }
-        return ProfileResponse(user: user)
+        let latest = user.email.isEmpty ? nil : try await services.deliveries.latest(address: user.email, on: database)
+        return ProfileResponse(user: user, latestDelivery: latest)
     }
 
     func sessionToken(userID: Int64, username: String, request: Request) async throws -> String {

@@ -11,6 +11,13 @@ struct EmailController: RouteCollection {
 
     static let missingToken = "缺少token"
     static let invalidToken = "无效token"
+    /// 422: mail to the address hard-bounced within `SUPPRESS_DAYS`; another address is never blocked.
+    static func suppressed(_ bounce: Suppressions.Entry) -> APIError {
+        let day = bounce.date.formatted(.iso8601.year().month().day())
+        return APIError.message("发往该邮箱的邮件于 \(day) 被退回（\(bounce.status)），暂不能再向它发送验证邮件；请换一个邮箱地址，或联系客服。",
+                                code: "bounced", status: .unprocessableEntity)
+    }
+
     static let legacyGetOff = "此链接须在验证页面上点击“确认”完成验证：请打开邮件中的链接（POST /emails/verification/）。"
 
     func boot(routes: any RoutesBuilder) throws {
@@ -29,11 +36,15 @@ struct EmailController: RouteCollection {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let session = try request.auth.require(SessionToken.self)
         let userID = session.userID
+        if let bounce = try await services.suppressions.active(address: input.email, at: services.clock(), on: request.db as! any SQLDatabase) {
+            throw Self.suppressed(bounce)
+        }
         let change = AddressChange(write: AddressChangeWrite(
             userID: userID, email: input.email, now: services.clock(),
             resendInterval: services.settings.verifyEmailResendInterval,
             language: input.language ?? MailLanguage.preferred(acceptLanguage: request.headers.first(name: .acceptLanguage))
-                ?? services.settings.mail.defaultLanguage, jobs: services.jobQueue, recipients: services.recipientLimit))
+                ?? services.settings.mail.defaultLanguage, jobs: services.jobQueue, recipients: services.recipientLimit,
+            deliveries: services.deliveries))
         switch try await change.apply(in: AddressStores.store(on: request.db, accounts: services.accounts)) {
         case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
@@ -145,12 +156,26 @@ struct EmailController: RouteCollection {
         return (claims, active)
     }
 
+    /// The address's last step in the delivery log: under the mail it was last sent in. A failure is logged, not
+    /// answered: the address is verified either way.
+    private func recordVerified(_ address: String, request: Request) async {
+        let database = request.db as! any SQLDatabase
+        do {
+            let latest = try await services.deliveries.latest(address: address, on: database)
+            try await services.deliveries.record(DeliveryStep(jobID: latest?.job_id ?? 0, address: address, kind: latest?.kind ?? SendVerifyEmailJob.kind,
+                                                              state: .verified, detail: DeliveryWording.verified), on: database)
+        } catch {
+            request.logger.error("recording the verification in the delivery log failed", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
+        }
+    }
+
     private func activate(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> AccountAddress.Activation {
         let activation = try await AddressStores.store(on: request.db, accounts: services.accounts)
             .activate(userID: claims.userID, email: claims.email, at: services.clock())
         if activation == .activated {
             services.metrics.funnel("verified")
             services.metrics.confirmation(method: method)
+            await recordVerified(claims.email, request: request)
         }
         return activation
     }

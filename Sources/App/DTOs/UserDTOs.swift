@@ -1,3 +1,4 @@
+import Foundation
 import PythonJSON
 
 struct RegistrationRequest {
@@ -73,9 +74,30 @@ struct LoginResponse: JSONBody {
 
 struct ProfileResponse: JSONBody {
     var user: SignedInUser
+    /// The latest step of the latest mail to the user's address (`DeliveryLog`), if any.
+    var latestDelivery: DeliveryLog.Entry?
 
     var members: [(String, CompactJSON.Value)] {
         [("id", .integer(user.id)), ("username", .string(user.username)), ("email", .string(user.email)),
-         ("email_active", .bool(user.emailActive))]
+         ("email_active", .bool(user.emailActive)), ("email_delivery", emailDelivery)]
+    }
+
+    /// `{state, at, detail}`: `verified` once the address is, else what the log last recorded; null with no
+    /// address, or none recorded. `detail` is the user's wording, never a server's own text.
+    private var emailDelivery: CompactJSON.Value {
+        guard !user.email.isEmpty else { return .null }
+        if user.emailActive {
+            let at: CompactJSON.Value = latestDelivery.map { $0.state == DeliveryState.verified.rawValue ? .string(Self.timestamp($0.date)) : .null } ?? .null
+            return .object([("state", .string(DeliveryState.verified.rawValue)), ("at", at), ("detail", .string(DeliveryWording.verified))])
+        }
+        guard let latestDelivery else { return .null }
+        return .object([("state", .string(latestDelivery.state)), ("at", .string(Self.timestamp(latestDelivery.date))),
+                        ("detail", .string(latestDelivery.detail))])
+    }
+
+    private static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
     }
 }

@@ -35,7 +35,7 @@ struct SendMailJob<Template: MailTemplate>: Job {
         let mail = try await sender.renderer.render(Template.templateName, language: template.language(of: payload),
                                                     subject: template.subject(of: payload),
                                                     context: try await template.context(for: payload, job: context))
-        let messageID = try await sender.send(mail, to: template.recipient(of: payload),
+        let messageID = try await sender.send(mail, to: template.recipient(of: payload), kind: Template.jobKind,
                                               messageIDPrefix: Template.messageIDPrefix, job: context)
         template.sent(payload, messageID: messageID, context: context)
     }

@@ -7,11 +7,12 @@ struct MeasuredTransport: MailTransport {
     let backend: String
     let metrics: ServiceMetrics
 
-    func send(envelope: Envelope, raw: [UInt8]) async throws {
+    func send(envelope: Envelope, raw: [UInt8]) async throws -> String {
         let started = ContinuousClock.now
         do {
-            try await base.send(envelope: envelope, raw: raw)
+            let receipt = try await base.send(envelope: envelope, raw: raw)
             metrics.mailSend(backend: backend, duration: started.duration(to: .now), failure: nil)
+            return receipt
         } catch {
             let permanent = (error as? SMTPError).map { !$0.isTransient } ?? false
             metrics.mailSend(backend: backend, duration: started.duration(to: .now), failure: permanent ? "permanent" : "transient")

@@ -48,6 +48,16 @@ final class ServiceMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.jobsClaimed, labels: [("kind", kind)]).increment()
     }
 
+    /// A mail's step recorded (`DeliveryState`).
+    func delivery(state: String) {
+        registry.makeCounter(descriptor: Metric.deliveries, labels: [("state", state)]).increment()
+    }
+
+    /// A report `meiduo bounces` took, by what it said (`failed`, `delayed`, …, `unreadable`).
+    func bounceReport(outcome: String) {
+        registry.makeCounter(descriptor: Metric.bounceReports, labels: [("outcome", outcome)]).increment()
+    }
+
     func jobEnqueued(kind: String) {
         registry.makeCounter(descriptor: Metric.jobsEnqueued, labels: [("kind", kind)]).increment()
     }
@@ -94,6 +104,10 @@ final class ServiceMetrics: Sendable {
             metricName: "meiduo_job_duration", unitName: "seconds", helpText: "Time to run a job") }
         static var jobsClaimed: MetricNameDescriptor { .init(
             metricName: "meiduo_jobs_claimed", unitName: "total", helpText: "Jobs claimed by this process's workers") }
+        static var deliveries: MetricNameDescriptor { .init(
+            metricName: "meiduo_mail_deliveries", unitName: "total", helpText: "Mail steps recorded, by delivery state") }
+        static var bounceReports: MetricNameDescriptor { .init(
+            metricName: "meiduo_bounce_reports", unitName: "total", helpText: "Bounce reports received, by what they said") }
         static var jobsEnqueued: MetricNameDescriptor { .init(metricName: "meiduo_jobs_enqueued", unitName: "total", helpText: "Jobs enqueued") }
         static var mailSendDuration: MetricNameDescriptor { .init(
             metricName: "meiduo_mail_send_duration", unitName: "seconds", helpText: "Time to hand one message to the transport") }

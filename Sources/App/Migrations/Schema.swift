@@ -8,9 +8,9 @@ enum Schema {
         switch accounts {
         case .own:
             [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders(), CreateVerificationRecipients(),
-             CreateVerificationCodes(), CreateRevertsUsed()]
+             CreateVerificationCodes(), CreateRevertsUsed(), CreateDeliveryTables(tables: OwnAccounts.tables)]
         case .django:
-            [CreateShopTables()]
+            [CreateShopTables(), CreateDeliveryTables(tables: DjangoAccounts.tables)]
         }
     }
 

@@ -39,6 +39,7 @@ public struct Settings: Sendable {
     public var corsAllowedOrigins: [String]
     public var mail: MailSettings
     public var queue: QueueSettings
+    public var bounces: BounceSettings
     /// Static files, among them the verification page `success_verify_email.html`.
     public var publicDirectory: String
     /// PostgreSQL connections per event loop (one event loop per core); SQLite always uses one.
@@ -70,6 +71,7 @@ public struct Settings: Sendable {
         corsAllowedOrigins: [String] = [],
         mail: MailSettings = .init(),
         queue: QueueSettings = .init(),
+        bounces: BounceSettings = .init(),
         publicDirectory: String = "Public/",
         databaseMaxConnections: Int = 4,
         databaseStatementTimeout: Int = 5,
@@ -95,6 +97,7 @@ public struct Settings: Sendable {
         self.corsAllowedOrigins = corsAllowedOrigins
         self.mail = mail
         self.queue = queue
+        self.bounces = bounces
         self.publicDirectory = publicDirectory
         self.databaseMaxConnections = databaseMaxConnections
         self.databaseStatementTimeout = databaseStatementTimeout
@@ -126,6 +129,7 @@ public struct Settings: Sendable {
             corsAllowedOrigins: reader.list("CORS_ALLOWED_ORIGINS"),
             mail: try MailSettings.load(from: reader),
             queue: try QueueSettings.load(from: reader),
+            bounces: try BounceSettings.load(from: reader),
             publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory,
             databaseMaxConnections: Int(try reader.integer("DATABASE_MAX_CONNECTIONS", default: Int64(defaults.databaseMaxConnections), minimum: 1, maximum: 100)),
             databaseStatementTimeout: Int(try reader.integer("DATABASE_STATEMENT_TIMEOUT", default: Int64(defaults.databaseStatementTimeout), minimum: 1, maximum: 3600)),

@@ -3,7 +3,7 @@
 /// help names the variables it reads from here.
 enum SettingsCatalog {
     enum Reader: Sendable {
-        case serve, worker, jobs, sendTestMail
+        case serve, worker, jobs, sendTestMail, bounces
     }
 
     struct Entry: Sendable {
@@ -25,15 +25,15 @@ enum SettingsCatalog {
 
     static let entries: [Entry] = [
         Entry(["DATABASE_URL"], "`sqlite://var/meiduo.sqlite`", "`sqlite://relative/path`, `sqlite:///absolute/path` or `postgres://user:pass@host:5432/db`",
-              read: [.jobs, .serve, .worker]),
+              read: [.bounces, .jobs, .serve, .worker]),
         Entry(["ACCOUNTS"], "`own`", "`own`: accounts in the service's `users` table, bcrypt hashes; `django`: a Django shop's `tb_users` in the shop's database (`DATABASE_URL`), its pbkdf2_sha256 hashes and JWTs, the service's tables under `meiduo_` (see Adopting it in an existing shop)",
-              read: [.jobs, .serve, .worker]),
+              read: [.bounces, .jobs, .serve, .worker]),
         Entry(["DJANGO_PASSWORD_ITERATIONS"], "`600000`", "with `ACCOUNTS=django`, pbkdf2_sha256 iterations of the hashes made at registration (Django 4.2's count; raise it with the shop's Django)",
               read: [.serve]),
         Entry(["SECRET_KEY"], "a development key", "signs verification tokens and session JWTs; at least 32 bytes; in production (`--env production`) required, at least 50 characters with 5 different ones, and not the example's placeholder",
-              read: [.serve, .worker]),
+              read: [.bounces, .serve, .worker]),
         Entry(["SECRET_KEY_FALLBACKS"], "empty", "comma-separated older keys, newest first: verification links and session JWTs signed with one are still accepted (new ones are signed with `SECRET_KEY`), so a key rotation ends no session and breaks no mailed link; drop a key once `VERIFY_EMAIL_TOKEN_EXPIRES` and `JWT_EXPIRATION` have passed",
-              read: [.serve, .worker]),
+              read: [.bounces, .serve, .worker]),
         Entry(["VERIFY_EMAIL_TOKEN_EXPIRES"], "`86400`", "lifetime of a verification link, seconds",
               read: [.serve, .worker]),
         Entry(["VERIFY_CODE_TTL"], "`1800`", "seconds the six-digit code in a verification mail is accepted (900–86400: mail can be delayed by minutes); 5 wrong tries per code, then a new mail is needed",
@@ -84,6 +84,18 @@ enum SettingsCatalog {
               read: [.sendTestMail, .serve, .worker]),
         Entry(["SITE_NAME"], "`美多商城`", "the shop's name in the mail (subject `SITE_NAME邮箱验证`)",
               read: [.sendTestMail, .serve, .worker]),
+        Entry(["BOUNCE_ADDRESS"], "unset", "a plain address (`bounces@example.com`) whose domain's mail reaches `meiduo bounces`: each mail then goes out with the envelope sender `bounces+<job>-<tag>@example.com`, the tag signed with `SECRET_KEY`, so a bounce names its mail and a forged one is refused; unset, the envelope sender is `EMAIL_FROM`'s address and bounces go there unread",
+              read: [.bounces, .serve, .worker]),
+        Entry(["SUPPRESS_DAYS"], "`30`", "days an address whose mail hard-bounced (5.x.x) is not mailed again (`PUT /email/` answers 422 naming the bounce); `meiduo suppressions remove ADDRESS` lifts it sooner; `0`: never suppressed",
+              read: [.bounces, .serve, .worker]),
+        Entry(["BOUNCE_MAX_SIZE"], "`1048576`", "octets `meiduo bounces` takes in one report (552 beyond)",
+              read: [.bounces]),
+        Entry(["BOUNCE_MAX_CONNECTIONS"], "`50`", "connections `meiduo bounces` holds open at once (421 beyond)",
+              read: [.bounces]),
+        Entry(["BOUNCE_TIMEOUT"], "`60`", "seconds `meiduo bounces` waits for a client's next line before closing; a session lasts at most ten times this",
+              read: [.bounces]),
+        Entry(["BOUNCE_TLS_CERT", "BOUNCE_TLS_KEY"], "unset", "PEM certificate chain and key: with both, `meiduo bounces` offers STARTTLS",
+              read: [.bounces]),
         Entry(["PUBLIC_DIR"], "`Public`", "static files, among them the verification page",
               read: [.serve]),
         Entry(["TEMPLATES_DIR"], "`Resources/Views`", "where the Leaf mail templates are (`mail/verify_email_{html,text}.leaf`, `mail/email_changed_{html,text}.leaf`)",
@@ -109,15 +121,15 @@ enum SettingsCatalog {
         Entry(["JOB_QUEUE"], "`default`", "the queue name jobs are put in and taken from",
               read: [.jobs, .serve, .worker]),
         Entry(["DATABASE_MAX_CONNECTIONS"], "`4`", "PostgreSQL connections per event loop",
-              read: [.jobs, .serve, .worker]),
+              read: [.bounces, .jobs, .serve, .worker]),
         Entry(["DATABASE_STATEMENT_TIMEOUT"], "`5`", "seconds a PostgreSQL statement may run or wait for a lock (`statement_timeout`, `lock_timeout`) before it fails and frees its connection; `meiduo migrate` has none",
-              read: [.jobs, .serve, .worker]),
+              read: [.bounces, .jobs, .serve, .worker]),
         Entry(["METRICS_TOKEN"], "unset", "when set, `GET /metrics` answers only `Authorization: Bearer <this token>` (401 otherwise); unset, anyone who reaches the port reads the metrics",
               read: [.serve]),
         Entry(["LOG_LEVEL"], "`info`", "`debug` … `critical` (`trace` is lowered to `debug`: at trace Vapor logs raw requests); tokens, passwords, JWTs, SECRET_KEY and the SMTP password are never logged (`scripts/smtp-e2e` checks a debug-level walk-through for each)",
-              read: [.jobs, .serve, .worker]),
+              read: [.bounces, .jobs, .serve, .worker]),
         Entry(["LOG_FORMAT"], "`text`", "`json` or `logfmt`: one line per event, a request's lines carrying its `request-id`",
-              read: [.jobs, .serve, .worker]),
+              read: [.bounces, .jobs, .serve, .worker]),
     ]
 
     /// The README's table.

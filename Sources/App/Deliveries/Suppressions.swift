@@ -1,0 +1,68 @@
+import Foundation
+import SQLKit
+
+/// Addresses whose mail hard-bounced (a 5xx refusal of the recipient, or a report with a 5.x.x failure): not
+/// mailed again until the bounce is `days` old or an operator lifts it. Other addresses are never affected.
+struct Suppressions: Sendable {
+    let table: String
+    /// 0: nothing is suppressed.
+    let days: Int
+
+    static func create(table: String, on database: any SQLDatabase) async throws {
+        try await database.create(table: table).ifNotExists()
+            .column("address", type: .text, .primaryKey(autoIncrement: false))
+            .column("bounced_at", type: .bigint, .notNull)
+            .column("status", type: .text, .notNull)
+            .column("detail", type: .text, .notNull)
+            .column("job_id", type: .bigint, .notNull)
+            .run()
+    }
+
+    struct Entry: Sendable, Decodable, Equatable {
+        var address: String
+        /// Seconds since the Unix epoch.
+        var bounced_at: Int64
+        var status: String
+        /// The user's words (`DeliveryWording`).
+        var detail: String
+        var job_id: Int64
+
+        var date: Date { Date(timeIntervalSince1970: Double(bounced_at)) }
+    }
+
+    func suppress(address: String, status: String, detail: String, jobID: Int64, at now: Date, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            INSERT INTO \(ident: table) (address, bounced_at, status, detail, job_id)
+            VALUES (\(bind: address.lowercased()), \(bind: Int64(now.timeIntervalSince1970)), \(bind: status), \(bind: detail), \(bind: jobID))
+            ON CONFLICT (address) DO UPDATE SET bounced_at = excluded.bounced_at, status = excluded.status,
+                detail = excluded.detail, job_id = excluded.job_id
+            """).run()
+    }
+
+    /// The bounce that keeps `address` from being mailed now, if any.
+    func active(address: String, at now: Date, on database: any SQLDatabase) async throws -> Entry? {
+        guard days > 0 else { return nil }
+        return try await database.raw("""
+            SELECT address, bounced_at, status, detail, job_id FROM \(ident: table)
+            WHERE address = \(bind: address.lowercased()) AND bounced_at > \(bind: since(now))
+            """).first(decoding: Entry.self)
+    }
+
+    /// The addresses suppressed now, most recent bounce first.
+    func list(at now: Date, on database: any SQLDatabase) async throws -> [Entry] {
+        guard days > 0 else { return [] }
+        return try await database.raw("""
+            SELECT address, bounced_at, status, detail, job_id FROM \(ident: table)
+            WHERE bounced_at > \(bind: since(now)) ORDER BY bounced_at DESC, address
+            """).all(decoding: Entry.self)
+    }
+
+    /// Lifts `address`'s suppression; false when there was none.
+    func remove(address: String, on database: any SQLDatabase) async throws -> Bool {
+        try await database.raw("DELETE FROM \(ident: table) WHERE address = \(bind: address.lowercased()) RETURNING address").first() != nil
+    }
+
+    private func since(_ now: Date) -> Int64 {
+        Int64(now.timeIntervalSince1970) - Int64(days) * 86_400
+    }
+}
