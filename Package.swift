@@ -130,7 +130,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
-        .testTarget(name: "BouncesTests", dependencies: ["Bounces"]),
+        .testTarget(name: "BouncesTests", dependencies: ["Bounces", "TestSupport"]),
         .testTarget(name: "SMTPServerTests", dependencies: [
             "SMTPServer", "SMTPClient", "TestSupport",
             .product(name: "Logging", package: "swift-log"),

@@ -21,6 +21,12 @@ public struct SMTPServerSession: Sendable {
         public var from: String
         public var recipients: [String]
         public var data: [UInt8]
+
+        public init(from: String, recipients: [String], data: [UInt8]) {
+            self.from = from
+            self.recipients = recipients
+            self.data = data
+        }
     }
 
     public enum Action: Sendable, Equatable {
