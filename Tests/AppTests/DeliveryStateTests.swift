@@ -84,6 +84,21 @@ struct DeliveryStateTests {
         }
     }
 
+    @Test func aMailQueuedBeforeItsAddressWasSuppressedIsNotSent() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            let database = app.db as! any SQLDatabase
+            #expect(try await Self.change(client, account, to: "late-bounce@example.com").0 == .ok)
+            try await app.services.suppressions.suppress(address: "late-bounce@example.com", status: "5.1.1",
+                                                        detail: DeliveryWording.refused(status: "5.1.1"), jobID: 1, at: Date(), on: database)
+            #expect(try await runWorker(app) { try await app.services.jobQueue.list(state: .dead, limit: 1).first != nil })
+            #expect(try mailFiles(app).isEmpty)
+            let latest = try await app.services.deliveries.latest(address: "late-bounce@example.com", on: database)
+            #expect(latest?.state == "bounced" && latest?.operator_detail.hasPrefix("not sent: suppressed") == true)
+        }
+    }
+
     @Test func reportsAreKeptRawAndAppliedToTheMailTheyName() async throws {
         try await withMeiduo({ $0.bounces.address = "bounces@meiduo.test" }) { app in
             let client = APIClient(app: app)

@@ -1,6 +1,7 @@
 import Foundation
 import JobQueue
 import SMTPClient
+import SQLKit
 import Testing
 import TestSupport
 import VaporTesting
@@ -76,6 +77,18 @@ struct SMTPDeliveryTests {
                 if expected == .available {
                     #expect(job.runAt > Int64(Date().timeIntervalSince1970 * 1000) + 20_000, "retried after the backoff, not at once")
                 }
+                // What the user and the operator see: bounced and suppressed for a 5xx, deferred with its next try for a 4xx.
+                let database = app.db as! any SQLDatabase
+                let latest = try #require(try await app.services.deliveries.latest(address: "a@example.com", on: database))
+                let suppressed = try await app.services.suppressions.active(address: "a@example.com", at: Date(), on: database)
+                if expected == .dead {
+                    #expect(latest.state == "bounced" && latest.detail == DeliveryWording.refused(status: "5.1.1"))
+                    #expect(suppressed?.status == "5.1.1")
+                } else {
+                    #expect(latest.state == "deferred" && latest.detail.contains("tried again by 20"), "\(latest.detail)")
+                    #expect(suppressed == nil)
+                }
+                #expect(latest.operator_detail == "RCPT TO failed: \(reply)")
             }
         }
     }
