@@ -59,6 +59,11 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     app.middleware.use(RequestLogMiddleware(clientHeader: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies))
     app.middleware.use(MetricsMiddleware(metrics: services.metrics))
     app.middleware.use(APIErrorMiddleware())
+    app.middleware.use(OversizeBodyMiddleware())
+    let limits = HTTPLimits(requestTimeout: .seconds(settings.http.headerTimeout), keepAliveTimeout: .seconds(settings.http.keepAliveTimeout),
+                            maximumConnections: settings.http.connectionCap)
+    let server = GuardedHTTPServer(application: app, limits: limits)
+    app.servers.use { _ in server }
 
     app.asyncCommands.use(ServeWithWorkerCommand(services: services), as: "serve", isDefault: true)
     app.asyncCommands.use(WorkerCommand(services: services), as: "worker")

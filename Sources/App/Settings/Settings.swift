@@ -40,6 +40,7 @@ public struct Settings: Sendable {
     public var mail: MailSettings
     public var queue: QueueSettings
     public var bounces: BounceSettings
+    public var http: HTTPServerSettings
     /// Static files, among them the verification page `success_verify_email.html`.
     public var publicDirectory: String
     /// PostgreSQL connections per event loop (one event loop per core); SQLite always uses one.
@@ -72,6 +73,7 @@ public struct Settings: Sendable {
         mail: MailSettings = .init(),
         queue: QueueSettings = .init(),
         bounces: BounceSettings = .init(),
+        http: HTTPServerSettings = .init(),
         publicDirectory: String = "Public/",
         databaseMaxConnections: Int = 4,
         databaseStatementTimeout: Int = 5,
@@ -98,6 +100,7 @@ public struct Settings: Sendable {
         self.mail = mail
         self.queue = queue
         self.bounces = bounces
+        self.http = http
         self.publicDirectory = publicDirectory
         self.databaseMaxConnections = databaseMaxConnections
         self.databaseStatementTimeout = databaseStatementTimeout
@@ -130,6 +133,7 @@ public struct Settings: Sendable {
             mail: try MailSettings.load(from: reader),
             queue: try QueueSettings.load(from: reader),
             bounces: try BounceSettings.load(from: reader),
+            http: try HTTPServerSettings.load(from: reader),
             publicDirectory: reader.directory("PUBLIC_DIR") ?? defaults.publicDirectory,
             databaseMaxConnections: Int(try reader.integer("DATABASE_MAX_CONNECTIONS", default: Int64(defaults.databaseMaxConnections), minimum: 1, maximum: 100)),
             databaseStatementTimeout: Int(try reader.integer("DATABASE_STATEMENT_TIMEOUT", default: Int64(defaults.databaseStatementTimeout), minimum: 1, maximum: 3600)),

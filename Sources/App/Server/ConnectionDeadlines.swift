@@ -1,0 +1,64 @@
+import NIOCore
+
+/// When a connection must have sent something, as a plain state machine: a request in full (head and body) within
+/// `requestTimeout` of its first byte — or of the connection's start —, and, between requests, its next byte
+/// within `keepAliveTimeout`. A client that trickles a request head line by line, or holds an idle connection open,
+/// is closed instead of holding a file descriptor for as long as it likes.
+struct ConnectionDeadlines {
+    enum Action: Equatable {
+        /// (Re)start the one timer.
+        case arm(TimeAmount)
+        case disarm
+        case none
+    }
+
+    /// What the connection owes when the timer fires: a request (answer 408, then close) or nothing (just close).
+    enum State: Equatable {
+        case receiving, responding, idle
+    }
+
+    let requestTimeout: TimeAmount
+    let keepAliveTimeout: TimeAmount
+    private(set) var state = State.receiving
+    /// Bytes of the next request that arrived while a response was being made (pipelining).
+    private var nextRequestStarted = false
+
+    init(requestTimeout: TimeAmount, keepAliveTimeout: TimeAmount) {
+        self.requestTimeout = requestTimeout
+        self.keepAliveTimeout = keepAliveTimeout
+    }
+
+    mutating func connected() -> Action {
+        state = .receiving
+        return .arm(requestTimeout)
+    }
+
+    mutating func bytesArrived() -> Action {
+        switch state {
+        case .idle:
+            state = .receiving
+            return .arm(requestTimeout)
+        case .responding:
+            nextRequestStarted = true
+            return .none
+        case .receiving:
+            return .none
+        }
+    }
+
+    mutating func requestComplete() -> Action {
+        state = .responding
+        nextRequestStarted = false
+        return .disarm
+    }
+
+    mutating func responseComplete() -> Action {
+        guard state == .responding else { return .none }
+        if nextRequestStarted {
+            state = .receiving
+            return .arm(requestTimeout)
+        }
+        state = .idle
+        return .arm(keepAliveTimeout)
+    }
+}
