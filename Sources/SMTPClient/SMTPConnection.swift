@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -31,6 +32,9 @@ public final class SMTPConnection: Sendable {
             throw SMTPError(step: "TLS setup", message: "\(error)", isTransient: false)
         }
         let channel: any Channel
+        // Taken as the pipeline is built: looked up later, it would be gone once a server that greets with 421
+        // and hangs up (a busy one) has closed the connection, and its reply with it.
+        let replyHandler = NIOLockedValueBox<NIOLoopBound<SMTPReplyHandler>?>(nil)
         do {
             channel = try await ClientBootstrap(group: group)
                 .connectTimeout(.milliseconds(Int64(configuration.timeout * 1000)))
@@ -41,7 +45,9 @@ public final class SMTPConnection: Sendable {
                                 NIOSSLClientHandler(context: tlsContext, serverHostname: configuration.serverHostname))
                         }
                         try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SMTPReplyDecoder()))
-                        try channel.pipeline.syncOperations.addHandler(SMTPReplyHandler())
+                        let handler = SMTPReplyHandler()
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                        replyHandler.withLockedValue { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                     }
                 }
                 .connect(host: configuration.host, port: configuration.port).get()
@@ -49,14 +55,9 @@ public final class SMTPConnection: Sendable {
             throw SMTPError(step: "connect to \(configuration.host):\(configuration.port)", message: "\(error)", isTransient: true)
         }
         transcript?("connected to \(configuration.host):\(configuration.port)\(configuration.security == .implicitTLS ? " (TLS)" : "")")
-        let handler: NIOLoopBound<SMTPReplyHandler>
-        do {
-            handler = try await channel.eventLoop.submit {
-                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: SMTPReplyHandler.self), eventLoop: channel.eventLoop)
-            }.get()
-        } catch {
+        guard let handler = replyHandler.withLockedValue({ $0 }) else {
             channel.close(promise: nil)
-            throw SMTPError(step: "connect", message: "\(error)", isTransient: true)
+            throw SMTPError(step: "connect", message: "the connection was set up without its reply handler", isTransient: true)
         }
         do {
             let capabilities = try await setUp(channel: channel, handler: handler, configuration: configuration,
