@@ -31,8 +31,7 @@ struct BouncesCommand: AsyncCommand {
         }
         let port = signature.port ?? 2525
         guard (1...65_535).contains(port) else { throw UsageError("--port must be between 1 and 65535") }
-        let database = context.application.db as! any SQLDatabase
-        try await Schema.requireReady(database, accounts: services.settings.accounts)
+        let database = try await services.migratedDatabase(context.application)
         let logger = context.application.logger
         let receiver = BounceReceiver(addresses: addresses, reports: BounceReports(table: services.tables.bounceReports),
                                       deliveries: services.deliveries, suppressions: services.suppressions, database: database,

@@ -20,8 +20,7 @@ struct MailCommand: AsyncCommandGroup {
         var help: String { "Lists every mail to ADDRESS, oldest first, with each of its steps, and the address's suppression." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let database = context.application.db as! any SQLDatabase
-            try await Schema.requireReady(database, accounts: services.settings.accounts)
+            let database = try await services.migratedDatabase(context.application)
             let steps = try await services.deliveries.history(address: signature.address, on: database)
             let reports = BounceReports(table: services.tables.bounceReports)
             var lines: [String] = []

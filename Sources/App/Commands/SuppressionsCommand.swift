@@ -15,8 +15,7 @@ struct SuppressionsCommand: AsyncCommandGroup {
         var help: String { "Lists the addresses suppressed now, most recent bounce first." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let database = context.application.db as! any SQLDatabase
-            try await Schema.requireReady(database, accounts: services.settings.accounts)
+            let database = try await services.migratedDatabase(context.application)
             let entries = try await services.suppressions.list(at: services.clock(), on: database)
             for entry in entries {
                 context.console.print("\(entry.address)  bounced \(MailCommand.Status.timestamp(entry.date))  \(entry.status)  mail #\(entry.job_id)  \(entry.detail)")
@@ -35,8 +34,7 @@ struct SuppressionsCommand: AsyncCommandGroup {
         var help: String { "Lifts ADDRESS's suppression: it can be mailed again." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let database = context.application.db as! any SQLDatabase
-            try await Schema.requireReady(database, accounts: services.settings.accounts)
+            let database = try await services.migratedDatabase(context.application)
             guard try await services.suppressions.remove(address: signature.address, on: database) else {
                 throw UsageError("\(signature.address.lowercased()) is not suppressed")
             }

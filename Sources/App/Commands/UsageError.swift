@@ -14,7 +14,14 @@ struct UsageError: Error, CustomStringConvertible {
 extension AppServices {
     /// The job queue, once `app`'s database is known to hold every migration (else one line naming `meiduo migrate`).
     func migratedJobQueue(_ app: Application) async throws -> JobQueue {
-        try await Schema.requireReady(app.db as! any SQLDatabase, accounts: settings.accounts)
+        _ = try await migratedDatabase(app)
         return jobQueue
+    }
+
+    /// `app`'s database, once it is known to hold every migration (else one line naming `meiduo migrate`).
+    func migratedDatabase(_ app: Application) async throws -> any SQLDatabase {
+        let database = app.db as! any SQLDatabase
+        try await Schema.requireReady(database, accounts: settings.accounts)
+        return database
     }
 }
