@@ -24,8 +24,8 @@ public struct DeliveryReport: Sendable, Equatable {
         self.isStructured = isStructured
     }
 
-    /// A failure with a permanent (5.x.x) status: the address should not be mailed again.
-    public var isHardBounce: Bool { action == .failed && status?.hasPrefix("5.") == true }
+    /// A failure whose permanent status speaks of the address (`BounceClass`): it should not be mailed again.
+    public var isHardBounce: Bool { action == .failed && status.map(BounceClass.isHard) == true }
 
     /// Reads a received message; throws `UnreadableReport` when it holds no report and no 5.x.x line.
     public static func read(_ raw: [UInt8]) throws(UnreadableReport) -> DeliveryReport {

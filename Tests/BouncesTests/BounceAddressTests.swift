@@ -36,3 +36,14 @@ final class BounceAddressTests: XCTestCase {
         XCTAssertNil(BounceAddress(base: "a b@meiduo.test", secrets: ["x"]))
     }
 }
+
+final class BounceClassTests: XCTestCase {
+    func testOnlyPermanentFailuresAboutTheAddressAreHard() {
+        for status in ["5.1.1", "5.1.10", "5.2.1", "5.2.2", "5.0.0", "5.4.4", "5.5.0"] {
+            XCTAssertTrue(BounceClass.isHard(status: status), status)
+        }
+        for status in ["5.7.1", "5.7.26", "5.3.4", "5.6.0", "4.1.1", "4.4.7", "2.0.0", "", "5.1"] {
+            XCTAssertFalse(BounceClass.isHard(status: status), status)
+        }
+    }
+}

@@ -74,6 +74,10 @@ struct JobsCommand: AsyncCommandGroup {
             }
             let retried = try await services.migratedJobQueue(context.application).retryDead(ids: ids)
             context.console.print("retried \(retried.count) job(s)\(retried.isEmpty ? "" : ": " + retried.map(String.init).joined(separator: ","))")
+            // Retrying a mail whose refusal suppressed its address says the refusal was not the address's fault
+            // (a relay misconfigured, since mended): the address is mailed again.
+            let lifted = try await services.suppressions.remove(causedBy: retried, on: try await services.migratedDatabase(context.application))
+            if !lifted.isEmpty { context.console.print("lifted the suppression of \(lifted.count) address(es) their refusal had caused: \(lifted.joined(separator: ", "))") }
             if let ids, Set(ids) != Set(retried) {
                 let skipped = Set(ids).subtracting(retried).sorted().map(String.init).joined(separator: ",")
                 context.console.warning("not dead (or unknown), left alone: \(skipped)")

@@ -6,8 +6,8 @@ import SMTPServer
 import SQLKit
 
 /// What `meiduo bounces` does with mail: takes it only for a signed bounce address, keeps every report raw, and
-/// applies what it says to the mail it names — `failed` makes the mail `bounced` (and a 5.x.x failure suppresses
-/// the address), `delayed` makes it `deferred`. A report that cannot be read is kept and logged.
+/// applies what it says to the mail it names — `failed` makes the mail `bounced` (and a permanent status that
+/// speaks of the address, `BounceClass`, suppresses it), `delayed` makes it `deferred`. A report that cannot be read is kept and logged.
 struct BounceReceiver: SMTPMailReceiver {
     let addresses: BounceAddress
     let reports: BounceReports

@@ -62,6 +62,13 @@ struct Suppressions: Sendable {
         try await database.raw("DELETE FROM \(ident: table) WHERE address = \(bind: address.lowercased()) RETURNING address").first() != nil
     }
 
+    /// Lifts the suppressions the mails of jobs `jobIDs` caused; returns their addresses.
+    func remove(causedBy jobIDs: [Int64], on database: any SQLDatabase) async throws -> [String] {
+        guard !jobIDs.isEmpty else { return [] }
+        return try await database.raw("DELETE FROM \(ident: table) WHERE job_id IN (\(binds: jobIDs)) RETURNING address").all()
+            .map { try $0.decode(column: "address", as: String.self) }.sorted()
+    }
+
     private func since(_ now: Date) -> Int64 {
         Int64(now.timeIntervalSince1970) - Int64(days) * 86_400
     }

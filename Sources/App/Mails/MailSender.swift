@@ -8,7 +8,7 @@ import SQLKit
 /// What every mail job does once its mail is rendered: address the message (its envelope sender the job's signed
 /// bounce address when `BOUNCE_ADDRESS` is set), send it, record each step in the delivery log, and turn a
 /// failure no retry will mend (an unmailable or suppressed recipient, a 5xx, a refused certificate) into a dead
-/// job. A 5xx refusal of the recipient suppresses the address.
+/// job. A 5xx refusal of the recipient that speaks of the address (`BounceClass`) suppresses it.
 struct MailSender: Sendable {
     let renderer: MailRenderer
     let transport: any MailTransport
@@ -45,7 +45,8 @@ struct MailSender: Sendable {
             receipt = try await transport.send(envelope: envelope, raw: message.render())
         } catch let error as SMTPError where !error.isTransient {
             await recordQuietly(step(.bounced, DeliveryWording.refused(status: error.enhancedCode), error.description), job: job)
-            if error.step == "RCPT TO" {
+            // A refusal of the recipient that speaks of the address; a bare 550 at RCPT is taken as 5.0.0.
+            if error.step == "RCPT TO", BounceClass.isHard(status: error.enhancedCode ?? "5.0.0") {
                 await suppressQuietly(address, status: error.enhancedCode ?? "5.0.0", detail: DeliveryWording.refused(status: error.enhancedCode), job: job)
             }
             throw PermanentJobError(error.description)

@@ -71,7 +71,7 @@ final class GuardedHTTPServer: Server, Sendable {
                     try pipeline.addHandler(ResponderHandler(application: application, timer: timer, maximumBodySize: maximumBodySize, dates: dates))
                 }
             }
-            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.maxMessagesPerRead, value: 1)
         let channel: any Channel
         switch address ?? .hostname(configuration.hostname, port: configuration.port) {

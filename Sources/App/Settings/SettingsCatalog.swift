@@ -92,7 +92,7 @@ enum SettingsCatalog {
               read: [.sendTestMail, .serve, .worker]),
         Entry(["BOUNCE_ADDRESS"], "unset", "a plain address (`bounces@example.com`) whose domain's mail reaches `meiduo bounces`: each mail then goes out with the envelope sender `bounces+<job>-<tag>@example.com`, the tag signed with `SECRET_KEY`, so a bounce names its mail and a forged one is refused; unset, the envelope sender is `EMAIL_FROM`'s address and bounces go there unread",
               read: [.bounces, .serve, .worker]),
-        Entry(["SUPPRESS_DAYS"], "`30`", "days an address whose mail hard-bounced (5.x.x) is not mailed again (`PUT /email/` answers 422 naming the bounce); `meiduo suppressions remove ADDRESS` lifts it sooner; `0`: never suppressed",
+        Entry(["SUPPRESS_DAYS"], "`30`", "days an address whose mail hard-bounced (a 5.x.x about the address, not 5.3/5.6/5.7) is not mailed again (`PUT /email/` answers 422 naming the bounce); `meiduo suppressions remove ADDRESS` lifts it sooner; `0`: never suppressed",
               read: [.bounces, .serve, .worker]),
         Entry(["BOUNCE_MAX_SIZE"], "`1048576`", "octets `meiduo bounces` takes in one report (552 beyond)",
               read: [.bounces]),
