@@ -1,11 +1,14 @@
 import NIOCore
 
 /// Runs one connection's `ConnectionDeadlines` on its event loop: the front handler reports bytes, the responder
-/// handler reports requests and responses, and when the timer fires the connection is answered 408 (if a request
-/// was due) and closed. Shared by the two handlers of one channel, so never across threads.
+/// handler reports requests and responses, and once a deadline has passed the connection is answered 408 (if a
+/// request was due) and closed. A state change only moves the deadline; one repeated check a connection, a
+/// quarter of the shorter timeout apart (at most a second), acts on it, so no timer is set or cancelled per
+/// request. Shared by the two handlers of one channel, so never across threads.
 final class ConnectionTimer {
     private var deadlines: ConnectionDeadlines
-    private var scheduled: Scheduled<Void>?
+    private var deadline: NIODeadline?
+    private var check: RepeatedTask?
     private var context: ChannelHandlerContext?
 
     init(_ deadlines: ConnectionDeadlines) {
@@ -16,6 +19,12 @@ final class ConnectionTimer {
     func start(context: ChannelHandlerContext) {
         guard self.context == nil else { return }
         self.context = context
+        let shorter = min(deadlines.requestTimeout, deadlines.keepAliveTimeout)
+        let interval = max(TimeAmount.milliseconds(100), min(TimeAmount.seconds(1), TimeAmount.nanoseconds(shorter.nanoseconds / 4)))
+        let timer = NIOLoopBound(self, eventLoop: context.eventLoop)
+        check = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            timer.value.checkDeadline()
+        }
         apply(deadlines.connected())
     }
 
@@ -24,28 +33,28 @@ final class ConnectionTimer {
     func responseComplete() { apply(deadlines.responseComplete()) }
 
     func stop() {
-        scheduled?.cancel()
-        scheduled = nil
+        check?.cancel()
+        check = nil
         context = nil
     }
 
     private func apply(_ action: ConnectionDeadlines.Action) {
         switch action {
-        case .none:
-            return
-        case .disarm:
-            scheduled?.cancel()
-            scheduled = nil
-        case .arm(let timeout):
-            scheduled?.cancel()
-            guard let context else { return }
-            scheduled = context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [self] in expired() }
+        case .none: return
+        case .disarm: deadline = nil
+        case .arm(let timeout): deadline = .now() + timeout
         }
+    }
+
+    private func checkDeadline() {
+        if let deadline, deadline <= .now() { expired() }
     }
 
     private func expired() {
         guard let context else { return }
-        scheduled = nil
+        deadline = nil
+        check?.cancel()
+        check = nil
         if deadlines.state == .receiving {
             let timeout = ByteBuffer(string: "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             context.writeAndFlush(NIOAny(timeout)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
