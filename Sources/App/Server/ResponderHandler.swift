@@ -68,7 +68,7 @@ final class ResponderHandler: ChannelInboundHandler {
                 case .success(let (response, collected)):
                     write(response, body: collected, keepAlive: keepAlive, omitBody: isHead, version: head.version, context: context)
                 case .failure(let error):
-                    application.logger.error("a response could not be made", metadata: ["error": "\(error)"])
+                    application.logger.error("a response could not be made", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
                     var headers = HTTPHeaders([("content-length", "0")])
                     headers.add(name: .connection, value: "close")
                     context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .internalServerError, headers: headers))), promise: nil)
