@@ -1,5 +1,5 @@
-import Foundation
 import Bounces
+import Foundation
 import JobQueue
 import Logging
 import Mail
