@@ -30,6 +30,7 @@ let package = Package(
     ],
     targets: [
         .target(name: "PythonJSON"),
+        .target(name: "ConstantTime"),
         .target(
             name: "SignedToken",
             dependencies: [
@@ -42,6 +43,7 @@ let package = Package(
         .target(
             name: "DjangoPasswords",
             dependencies: [
+                "ConstantTime",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ]
@@ -68,7 +70,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "Bounces", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Bounces", dependencies: ["ConstantTime", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Mail",
             dependencies: [
@@ -87,7 +89,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "SignedToken", "PythonJSON", "MeiduoTokens", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
+                "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

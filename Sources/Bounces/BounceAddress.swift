@@ -1,3 +1,4 @@
+import ConstantTime
 import Crypto
 import Foundation
 
@@ -38,15 +39,10 @@ public struct BounceAddress: Sendable {
         let rest = local.dropFirst(prefix.count)
         guard let dash = rest.firstIndex(of: "-"), let id = Int64(rest[..<dash]), id > 0, String(id) == rest[..<dash] else { return nil }
         let tag = Array(rest[rest.index(after: dash)...].utf8)
-        return keys.contains { Self.equalInConstantTime(Array(Self.tag(id, key: $0).utf8), tag) } ? id : nil
+        return keys.contains { ConstantTime.equal(Array(Self.tag(id, key: $0).utf8), tag) } ? id : nil
     }
 
     private static func tag(_ id: Int64, key: SymmetricKey) -> String {
         HMAC<SHA256>.authenticationCode(for: Array(String(id).utf8), using: key).prefix(8).map { String(format: "%02x", $0) }.joined()
-    }
-
-    private static func equalInConstantTime(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -1,3 +1,4 @@
+import ConstantTime
 import Crypto
 import CryptoExtras
 import Foundation
@@ -29,7 +30,7 @@ public enum DjangoPassword {
               let expected = Data(base64Encoded: String(parts[3])), expected.count > 0
         else { return .unsupported(hasher: "malformed pbkdf2_sha256") }
         let derived = derive(password, salt: String(parts[2]), iterations: iterations, byteCount: expected.count)
-        return constantTimeEqual(derived, expected) ? .matches : .doesNotMatch
+        return ConstantTime.equal(derived, expected) ? .matches : .doesNotMatch
     }
 
     /// A new hash as Django makes one: a 22-character salt from Django's alphabet, 32 bytes of PBKDF2-HMAC-SHA256.
@@ -54,10 +55,5 @@ public enum DjangoPassword {
         let key = try! KDF.Insecure.PBKDF2.deriveKey(from: Array(password.utf8), salt: Array(salt.utf8), using: .sha256,
                                                      outputByteCount: byteCount, unsafeUncheckedRounds: iterations)
         return key.withUnsafeBytes { Data($0) }
-    }
-
-    static func constantTimeEqual(_ a: Data, _ b: Data) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -1,3 +1,4 @@
+import ConstantTime
 import Vapor
 
 /// `/metrics` in the Prometheus text format; the queue depth is read from the database at each scrape.
