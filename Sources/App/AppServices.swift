@@ -32,6 +32,7 @@ struct AppServices: Sendable {
     let recipientLimit: RecipientLimit
     let verificationCodes: VerificationCodes
     let deliveries: DeliveryLog
+    let addressActivation: AddressActivation
     let suppressions: Suppressions
     /// Each mail's signed envelope sender, when `BOUNCE_ADDRESS` is set.
     let bounceAddress: BounceAddress?
@@ -42,13 +43,10 @@ struct AppServices: Sendable {
          eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.clock = clock
+        accounts = settings.accounts.table
         switch settings.accounts {
-        case .own:
-            accounts = OwnAccounts.self
-            passwords = BcryptScheme(cost: settings.bcryptCost)
-        case .django:
-            accounts = DjangoAccounts.self
-            passwords = DjangoScheme(iterations: settings.djangoPasswordIterations)
+        case .own: passwords = BcryptScheme(cost: settings.bcryptCost)
+        case .django: passwords = DjangoScheme(iterations: settings.djangoPasswordIterations)
         }
         tables = accounts.tables
         unknownUserPasswordHash = UnknownUserPasswordHash(passwords: passwords)
@@ -57,6 +55,7 @@ struct AppServices: Sendable {
         let metrics = ServiceMetrics()
         self.metrics = metrics
         deliveries = DeliveryLog(table: tables.deliveries, clock: clock, metrics: metrics)
+        addressActivation = AddressActivation(accounts: accounts, deliveries: deliveries, metrics: metrics, clock: clock)
         suppressions = Suppressions(table: tables.suppressions, days: settings.bounces.suppressDays)
         bounceAddress = settings.bounces.address.flatMap { BounceAddress(base: $0, secrets: [settings.secretKey] + settings.secretKeyFallbacks) }
         var queueConfiguration = settings.queue.queue

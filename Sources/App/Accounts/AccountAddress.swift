@@ -4,7 +4,7 @@ import SQLKit
 
 /// The statements behind `PUT /email/` and `GET /emails/verification/`, in plain SQL: on these hot paths a Fluent
 /// model query spent more on reflecting the model than the database spent answering.
-enum AccountAddress {
+package enum AccountAddress {
     /// What a change decides on: the account's username, the address it holds, whether it is verified, and when
     /// its last verification mail was queued.
     struct Current: Decodable {
@@ -40,7 +40,7 @@ enum AccountAddress {
         }
     }
 
-    enum Activation {
+    package enum Activation {
         case activated, alreadyActive, addressReplaced
     }
 

@@ -26,6 +26,16 @@ protocol AccountTable: Sendable {
                        on database: any SQLDatabase) async throws -> Int64
 }
 
+extension AccountsSource {
+    /// The accounts table this source names.
+    var table: any AccountTable.Type {
+        switch self {
+        case .own: OwnAccounts.self
+        case .django: DjangoAccounts.self
+        }
+    }
+}
+
 extension AccountTable {
     static var tables: ServiceTables { ServiceTables(prefix: servicePrefix) }
 

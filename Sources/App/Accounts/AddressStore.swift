@@ -4,18 +4,13 @@ import NIOConcurrencyHelpers
 import JobQueue
 import SQLKit
 
-/// Where an address change reads the account and writes the change with its mails, all or nothing, and where a
-/// verification marks the address active: one implementation per database and accounts table.
+/// Where an address change reads the account and writes the change with its mails, all or nothing: one
+/// implementation per database and accounts table.
 protocol AddressStore: Sendable {
     /// One read-decide-write round: `AddressChangeDecision` sees the account as read, and what it decides is
     /// written only if the account still holds that. Nil when another change got there first (decide again);
     /// `.noSuchUser` when the account is gone.
     func attemptChange(_ write: AddressChangeWrite) async throws -> AddressChange.Outcome?
-
-    func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation
-
-    /// The account's `email_active` while it still holds `email`; nil when it does not (or is gone). Reads only.
-    func isActive(userID: Int64, email: String) async throws -> Bool?
 }
 
 /// What a change writes once decided: the new address and the mails for it.

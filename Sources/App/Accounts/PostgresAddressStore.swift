@@ -38,12 +38,4 @@ struct PostgresAddressStore: AddressStore {
             return .changed
         }
     }
-
-    func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation {
-        try await AccountAddress.activate(userID: userID, email: email, at: now, in: OwnAccounts.self, on: database)
-    }
-
-    func isActive(userID: Int64, email: String) async throws -> Bool? {
-        try await AccountAddress.isActive(userID: userID, email: email, in: OwnAccounts.self, on: database)
-    }
 }

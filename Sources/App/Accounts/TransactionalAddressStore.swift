@@ -33,12 +33,4 @@ struct TransactionalAddressStore: AddressStore {
             }
         }
     }
-
-    func activate(userID: Int64, email: String, at now: Date) async throws -> AccountAddress.Activation {
-        try await AccountAddress.activate(userID: userID, email: email, at: now, in: accounts, on: database as! any SQLDatabase)
-    }
-
-    func isActive(userID: Int64, email: String) async throws -> Bool? {
-        try await AccountAddress.isActive(userID: userID, email: email, in: accounts, on: database as! any SQLDatabase)
-    }
 }

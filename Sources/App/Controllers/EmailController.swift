@@ -150,33 +150,12 @@ struct EmailController: RouteCollection {
             request.logger.info("verification token refused: \(error)")
             throw LinkVerification.decide(token: error).refusal
         }
-        let active = try await AddressStores.store(on: request.db, accounts: services.accounts)
-            .isActive(userID: claims.userID, email: claims.email)
+        let active = try await services.addressActivation.isActive(claims, on: request.db as! any SQLDatabase)
         guard let active else { throw LinkVerification.addressChanged.refusal }
         return (claims, active)
     }
 
-    /// The address's last step in the delivery log: under the mail it was last sent in. A failure is logged, not
-    /// answered: the address is verified either way.
-    private func recordVerified(_ address: String, request: Request) async {
-        let database = request.db as! any SQLDatabase
-        do {
-            let latest = try await services.deliveries.latest(address: address, on: database)
-            try await services.deliveries.record(DeliveryStep(jobID: latest?.job_id ?? 0, address: address, kind: latest?.kind ?? SendVerifyEmailJob.kind,
-                                                              state: .verified, detail: DeliveryWording.verified), on: database)
-        } catch {
-            request.logger.error("recording the verification in the delivery log failed", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
-        }
-    }
-
     private func activate(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> AccountAddress.Activation {
-        let activation = try await AddressStores.store(on: request.db, accounts: services.accounts)
-            .activate(userID: claims.userID, email: claims.email, at: services.clock())
-        if activation == .activated {
-            services.metrics.funnel("verified")
-            services.metrics.confirmation(method: method)
-            await recordVerified(claims.email, request: request)
-        }
-        return activation
+        try await services.addressActivation.activate(claims, method: method, on: request.db as! any SQLDatabase, logger: request.logger)
     }
 }

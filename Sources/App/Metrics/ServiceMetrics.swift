@@ -2,13 +2,15 @@ import JobQueue
 import Prometheus
 
 /// The service's Prometheus metrics, one registry per application (served at `/metrics`).
-final class ServiceMetrics: Sendable {
+package final class ServiceMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
+
+    package init() {}
     private static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
                                                      .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
                                                      .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)]
 
-    func request(route: String, method: String, status: UInt, duration: Duration) {
+    package func request(route: String, method: String, status: UInt, duration: Duration) {
         registry.makeCounter(descriptor: Metric.httpRequests, labels: [("route", route), ("method", method), ("status", "\(status)")])
             .increment()
         registry.makeDurationHistogram(descriptor: Metric.httpRequestDuration, labels: [("route", route)], buckets: Self.latencyBuckets)

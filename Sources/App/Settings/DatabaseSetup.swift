@@ -1,17 +1,18 @@
-import Fluent
+import FluentKit
 import FluentPostgresDriver
 import FluentSQLiteDriver
 import Foundation
+import Logging
+import NIOCore
 import SQLKit
-import Vapor
 
-enum DatabaseSetup {
+package enum DatabaseSetup {
     static let sqliteBusyTimeoutMilliseconds = 10_000
 
     /// Registers the database; with `open`, also makes the SQLite file's folder and tunes its connections (a
     /// command that does not use the database creates nothing).
-    static func configure(_ app: Application, url: DatabaseURL, maxConnections: Int, statementTimeout: Int?,
-                          open: Bool) async throws {
+    package static func configure(_ databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, url: DatabaseURL,
+                                  maxConnections: Int, statementTimeout: Int?, open: Bool) async throws {
         switch url {
         case .sqlite(let path):
             let directory = (path as NSString).deletingLastPathComponent
@@ -19,8 +20,8 @@ enum DatabaseSetup {
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             }
             // The statements' bound values (password hashes, addresses) are never logged: no SQL log at all.
-            app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
-            if open { try await tuneSQLite(app) }
+            databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+            if open { try await tuneSQLite(databases, eventLoopGroup: eventLoopGroup, logger: logger) }
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
             // A statement blocked by a lock, or running away, fails in bounded time and frees its connection.
@@ -33,8 +34,8 @@ enum DatabaseSetup {
             // A request waits for a free connection no longer than a statement may run: under a lock or an
             // overload it is answered 503 in bounded time rather than queued behind everything else.
             let poolTimeout: TimeAmount = statementTimeout.map { .seconds(Int64($0)) } ?? .seconds(10)
-            app.databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: maxConnections,
-                                        connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .psql)
+            databases.use(.postgres(configuration: configuration, maxConnectionsPerEventLoop: maxConnections,
+                                    connectionPoolTimeout: poolTimeout, sqlLogLevel: .trace), as: .psql)
         }
     }
 
@@ -43,12 +44,22 @@ enum DatabaseSetup {
     /// another connection or process waits up to `sqliteBusyTimeoutMilliseconds` rather than failing at once.
     /// `synchronous` and `busy_timeout` are per connection, and the SQLite driver keeps one connection per event
     /// loop, so each loop's connection is set once here.
-    private static func tuneSQLite(_ app: Application) async throws {
-        for eventLoop in app.eventLoopGroup.makeIterator() {
-            let database = app.databases.database(logger: app.logger, on: eventLoop)! as! any SQLDatabase
+    private static func tuneSQLite(_ databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger) async throws {
+        for eventLoop in eventLoopGroup.makeIterator() {
+            let database = databases.sql(logger: logger, on: eventLoop)
             try await database.raw("PRAGMA journal_mode=WAL").run()
             try await database.raw("PRAGMA synchronous=NORMAL").run()
             try await database.raw("PRAGMA busy_timeout=\(unsafeRaw: String(sqliteBusyTimeoutMilliseconds))").run()
         }
+    }
+}
+
+extension Databases {
+    /// The default database as SQL, on `eventLoop`. Both drivers the service configures are SQL databases.
+    package func sql(logger: Logger, on eventLoop: any EventLoop) -> any SQLDatabase {
+        guard let database = database(logger: logger, on: eventLoop) as? any SQLDatabase else {
+            preconditionFailure("the configured database driver is not an SQL database")
+        }
+        return database
     }
 }

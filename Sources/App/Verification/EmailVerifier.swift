@@ -5,11 +5,11 @@ import Foundation
 
 /// Mints and reads the seed's verification tokens and builds the link the mail carries; links mailed before a key
 /// rotation still verify (`SigningKeys`).
-struct EmailVerifier: Sendable {
+package struct EmailVerifier: Sendable {
     let keys: SigningKeys
     let linkBase: String
 
-    init(settings: Settings, clock: @escaping @Sendable () -> Date) {
+    package init(settings: Settings, clock: @escaping @Sendable () -> Date) {
         keys = SigningKeys(settings: settings, lifetime: settings.verifyEmailTokenExpires, clock: clock)
         linkBase = settings.verifyEmailURL
     }
@@ -19,7 +19,7 @@ struct EmailVerifier: Sendable {
         Self.link(linkBase, parameter: "token", token: keys.sign(EmailVerificationClaims(userID: userID, email: email)))
     }
 
-    func claims(in token: String) throws(TokenError) -> EmailVerificationClaims {
+    package func claims(in token: String) throws(TokenError) -> EmailVerificationClaims {
         try keys.load(token, as: EmailVerificationClaims.self)
     }
 
@@ -55,7 +55,7 @@ struct RevertLinks: Sendable {
         EmailVerifier.link(linkBase, parameter: "revert", token: keys.sign(claims))
     }
 
-    func claims(in token: String) throws(TokenError) -> RevertClaims {
+    package func claims(in token: String) throws(TokenError) -> RevertClaims {
         try keys.load(token, as: RevertClaims.self)
     }
 }
