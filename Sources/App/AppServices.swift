@@ -6,6 +6,7 @@ import Mail
 import NIOCore
 import SMTPClient
 import SQLKit
+import Verification
 
 /// The services the app runs on, built once by `configure` from the settings and handed to the routes, the
 /// middleware, the commands and the workers that use them.

@@ -5,6 +5,7 @@ import JWT
 import Leaf
 import SQLKit
 import Vapor
+import Verification
 
 /// Configures the service from the process environment (and `.env`, which Vapor has loaded by now).
 public func configure(_ app: Application) async throws {
@@ -39,7 +40,7 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     app.directory.viewsDirectory = settings.mail.templatesDirectory
     app.directory.publicDirectory = settings.publicDirectory
     app.views.use(.leaf)
-    let services = AppServices(settings: settings, clock: clock, database: app.db as! any SQLDatabase,
+    let services = AppServices(settings: settings, clock: clock, database: app.db.sql,
                                renderer: MailRenderer(app.leaf.renderer), eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     if let pool = services.smtpPool { app.lifecycle.use(SMTPPoolShutdown(pool: pool)) }
 

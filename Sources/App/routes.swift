@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 func routes(_ app: Application, services: AppServices) throws {
     try app.register(collection: AccountController(services: services))

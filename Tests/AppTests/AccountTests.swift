@@ -5,6 +5,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 struct AccountTests {
     @Test func registrationValidatesEachFieldWithDRFMessages() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import App
+@testable import Verification
 
 /// The decision behind `PUT /email/`, without a database.
 struct AddressChangeDecisionTests {

@@ -5,6 +5,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// A TCP port on 127.0.0.1 that nothing listens on now (the testing client cannot ask this service's server which
 /// port 0 became).

@@ -6,6 +6,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// Many users changing their address at once: on SQLite every connection writes the same file, and each change
 /// must still succeed (waiting for the write lock) rather than fail with "database is locked".

@@ -2,6 +2,7 @@ import NIOCore
 import Testing
 
 @testable import App
+@testable import Verification
 
 /// The HTTP server's deadlines as decisions: when the one timer is armed, for how long, and what is owed.
 struct ConnectionDeadlinesTests {

@@ -8,6 +8,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// What GET /user/ and the delivery log say of a mail, from queued to verified; suppression after a hard bounce;
 /// and `BounceReceiver` applying reports to the mail they name (on SQLite, and on PostgreSQL with

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import App
+@testable import Verification
 
 struct EmailAddressTests {
     @Test(arguments: ["a@example.com", "first.last+tag@sub.example.co", "o'brien@example.org", "x_y-z@例子.中国",

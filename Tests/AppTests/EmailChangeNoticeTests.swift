@@ -5,6 +5,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// A verified address that is replaced is told so, with the new address masked; nothing else is.
 struct EmailChangeNoticeTests {

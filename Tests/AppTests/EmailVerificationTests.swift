@@ -7,6 +7,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 struct EmailVerificationTests {
     @Test func changingTheAddressStoresItUnverifiedAndTheLinkVerifiesIt() async throws {

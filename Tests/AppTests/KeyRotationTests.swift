@@ -5,6 +5,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// `SECRET_KEY_FALLBACKS`: after a rotation, sessions and mailed links signed with the old key still work, and
 /// everything new is signed with the new key.

@@ -5,6 +5,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// "Verified" means a person pressed the page's button: reading a link's state changes nothing, a POST confirms,
 /// and each refusal says what happened.

@@ -4,6 +4,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// The language a mail is asked in — a `language` field, else `Accept-Language` — is stored with its job and used
 /// for the mail and its link's page.

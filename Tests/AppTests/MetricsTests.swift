@@ -2,6 +2,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 struct MetricsTests {
     static func value(of series: String, in text: String) -> Double? {

@@ -6,6 +6,7 @@ import Testing
 import TestSupport
 
 @testable import App
+@testable import Verification
 
 /// What only PostgreSQL does: `scripts/test` runs this suite in its PostgreSQL pass.
 @Suite(.enabled(if: ScratchPostgres.serverURL != nil, Comment(rawValue: ScratchPostgres.unavailable)))
@@ -44,11 +45,29 @@ struct OnPostgresTests {
         return started.duration(to: .now) < .seconds(seconds)
     }
 
+    /// A transaction's statements, hot reads included, run on its one connection as written (not as SQLite's
+    /// `?1`): the path a shop's accounts table takes on PostgreSQL.
+    @Test func aTransactionalChangeRunsItsHotReadInItsSession() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            let services = app.services
+            let write = AddressChangeWrite(userID: account.id, email: "session@example.com", now: Date(), resendInterval: 0, language: .zhCN,
+                                           jobs: services.jobQueue, recipients: services.recipientLimit, deliveries: services.deliveries)
+            let outcome = try await TransactionalAddressStore(database: app.db.sql, accounts: OwnAccounts.self).attemptChange(write)
+            guard case .changed = outcome else {
+                Issue.record("the change was not written: \(String(describing: outcome))")
+                return
+            }
+            #expect(try await client.profile(account).email == "session@example.com")
+        }
+    }
+
     /// The hot reads run as prepared statements: after one, its connection holds it.
     @Test func hotStatementsArePreparedOnTheirConnection() async throws {
         try await withMeiduo { app in
             let prepared = try await app.db.withConnection { connection in
-                let sql = connection as! any SQLDatabase
+                let sql = connection.sql
                 _ = try await AccountAddress.current(userID: 1, in: OwnAccounts.self, on: sql)
                 return try await sql.raw("SELECT statement FROM pg_prepared_statements").all(decodingColumn: "statement", as: String.self)
             }

@@ -5,6 +5,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// What an operator reads and relies on: error lines that do not flood, request ids that cannot be forged into
 /// the log, readiness that fails when the page or a template is missing.

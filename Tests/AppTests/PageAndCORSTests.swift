@@ -3,6 +3,7 @@ import Vapor
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 struct PageAndCORSTests {
     static let frontEnd = "http://www.meiduo.site:8080"

@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 
 @testable import App
+@testable import Verification
 
 struct QueryStringTests {
     @Test(arguments: [

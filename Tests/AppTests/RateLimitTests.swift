@@ -6,6 +6,7 @@ import Vapor
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// The per-client limit on sign-in and registration (`AUTH_RATE_LIMIT`), counted in the database.
 struct RateLimitTests {

@@ -6,6 +6,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// One address gets few verification mails, whichever accounts ask.
 struct RecipientLimitTests {

@@ -2,6 +2,7 @@ import Testing
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// The bodies the seed's own stack answers (shared/reference/sample_http_responses.txt), byte for byte where
 /// they do not depend on ids or times.

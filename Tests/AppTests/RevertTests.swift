@@ -7,6 +7,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// "This was not me": the notice to a replaced verified address carries a link whose page, by button, puts the old
 /// address back as verified — once, within REVERT_TTL — and the new address's links stop working.

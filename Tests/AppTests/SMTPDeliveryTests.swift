@@ -7,6 +7,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// The verification mail through a real SMTP server (aiosmtpd) and the queue's reaction to its answers.
 @Suite(.enabled(if: ReferencePython.executable != nil, Comment(rawValue: ReferencePython.unavailable)))

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import App
+@testable import Verification
 
 /// Session JWTs signed with the right key but with a header that is not exactly HS256 are refused.
 struct SessionTokenHeaderTests {

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 
 @testable import App
+@testable import Verification
 
 struct SettingsTests {
     @Test func defaultsNeedNothingConfigured() throws {
@@ -118,10 +119,11 @@ struct SettingsCatalogTests {
     }
 
     @Test func everyVariableTheCodeReadsIsInTheCatalogAndNoOther() throws {
-        let folder = RepositoryPaths.path("Sources/App/Settings")
         var read: Set<String> = []
-        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".swift") && name != "SettingsCatalog.swift" {
-            read.formUnion(Self.variablesRead(in: try String(contentsOfFile: folder + "/" + name, encoding: .utf8)))
+        for folder in ["Sources/Verification/Settings", "Sources/App/Settings"].map(RepositoryPaths.path) {
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasSuffix(".swift") && name != "SettingsCatalog.swift" {
+                read.formUnion(Self.variablesRead(in: try String(contentsOfFile: folder + "/" + name, encoding: .utf8)))
+            }
         }
         let logging = try String(contentsOfFile: RepositoryPaths.path("Sources/App/Logging/StructuredLogHandler.swift"), encoding: .utf8)
             + String(contentsOfFile: RepositoryPaths.path("Sources/App/Logging/LogLevelCeiling.swift"), encoding: .utf8)

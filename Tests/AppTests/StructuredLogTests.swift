@@ -4,6 +4,7 @@ import NIOConcurrencyHelpers
 import Testing
 
 @testable import App
+@testable import Verification
 
 struct StructuredLogTests {
     static func capture(_ format: StructuredLogHandler.Format, _ body: (inout Logger) -> Void) -> [String] {

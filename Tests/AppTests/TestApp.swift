@@ -5,6 +5,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or a
 /// fresh database on the PostgreSQL server named by `TEST_DATABASE_URL`.

@@ -5,6 +5,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 /// The six-digit code in the verification mail, typed into the shop's own form with the user's session.
 @Suite(.enabled(if: ReferencePython.executable != nil, Comment(rawValue: ReferencePython.unavailable)))

@@ -6,6 +6,7 @@ import TestSupport
 import VaporTesting
 
 @testable import App
+@testable import Verification
 
 struct VerificationMailTests {
     @Test(.enabled(if: ReferencePython.executable != nil, Comment(rawValue: ReferencePython.unavailable)))

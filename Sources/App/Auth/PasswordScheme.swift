@@ -1,6 +1,7 @@
 import DjangoPasswords
 import Logging
 import Vapor
+import Verification
 
 /// How the accounts' passwords are hashed: bcrypt in the service's own table, Django's pbkdf2_sha256 in a shop's.
 /// Both take a quarter second or so; callers run them on the thread pool.

@@ -1,5 +1,6 @@
 import JWT
 import Vapor
+import Verification
 
 /// Requires `Authorization: JWT <token>` (as the seed's djangorestframework-jwt) or `Bearer <token>`, and logs the
 /// verified `SessionToken` in. It does not read the account: each handler reads what it needs of it and answers

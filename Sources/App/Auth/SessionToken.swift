@@ -1,5 +1,6 @@
 import JWT
 import Vapor
+import Verification
 
 /// The JWT a signed-in client sends, HS256 over `SECRET_KEY`. The service writes djangorestframework-jwt's
 /// `{user_id, username, exp}`, as the seed did; it also takes a Django shop's simplejwt access tokens

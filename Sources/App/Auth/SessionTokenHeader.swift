@@ -1,5 +1,6 @@
 import Foundation
 import SignedToken
+import Verification
 
 /// What a session JWT must look like before its signature is checked: three canonical unpadded base64url parts,
 /// and a header that names exactly HS256 and no `crit` extension. The JWT library checks the signature with the

@@ -4,6 +4,7 @@ import NIOSSL
 import SMTPServer
 import SQLKit
 import Vapor
+import Verification
 
 /// `meiduo bounces`: the inbound SMTP listener for bounce reports, until SIGTERM or SIGINT.
 struct BouncesCommand: AsyncCommand {

@@ -1,5 +1,6 @@
 import JobQueue
 import Vapor
+import Verification
 
 /// `meiduo jobs stats|list|retry|prune`: inspect and repair the queue.
 struct JobsCommand: AsyncCommandGroup {

@@ -1,5 +1,6 @@
 import SMTPClient
 import Vapor
+import Verification
 
 /// A worker running inside `serve` stops, gracefully, when the application shuts down.
 extension RunningWorker: LifecycleHandler {

@@ -1,5 +1,6 @@
 import SQLKit
 import Vapor
+import Verification
 
 /// `meiduo mail status ADDRESS`: every mail to an address, each step with the operator's detail, and whether the
 /// address is suppressed.

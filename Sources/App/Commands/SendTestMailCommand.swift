@@ -1,6 +1,7 @@
 import Mail
 import SMTPClient
 import Vapor
+import Verification
 
 /// `meiduo send-test-mail --to ADDRESS`: one message through the configured transport; for SMTP the dialogue is
 /// printed as it happens (credentials masked), so a wrong host, port, certificate or password shows where it fails.

@@ -1,5 +1,6 @@
 import SQLKit
 import Vapor
+import Verification
 
 /// `meiduo serve`: Vapor's serve command plus `--no-worker`. By default a mail worker runs in the same process,
 /// so the embedded default needs nothing else.
@@ -27,7 +28,7 @@ struct ServeWithWorkerCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Schema.requireReady(app.db as! any SQLDatabase, accounts: services.settings.accounts)
+        try await Schema.requireReady(app.db.sql, accounts: services.settings.accounts)
         if !signature.noWorker {
             app.lifecycle.use(services.startWorker(logger: app.logger))
         }

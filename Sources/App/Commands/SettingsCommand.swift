@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 /// `meiduo settings [--markdown]`: every environment variable the service reads, its default and its meaning.
 struct SettingsCommand: AsyncCommand {

@@ -1,5 +1,6 @@
 import SQLKit
 import Vapor
+import Verification
 
 /// `meiduo suppressions list|remove ADDRESS`.
 struct SuppressionsCommand: AsyncCommandGroup {

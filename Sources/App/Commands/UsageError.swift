@@ -1,6 +1,7 @@
 import JobQueue
 import SQLKit
 import Vapor
+import Verification
 
 /// A command line the command cannot run: printed as one line, and the process exits with status 1.
 struct UsageError: Error, CustomStringConvertible {
@@ -20,7 +21,7 @@ extension AppServices {
 
     /// `app`'s database, once it is known to hold every migration (else one line naming `meiduo migrate`).
     func migratedDatabase(_ app: Application) async throws -> any SQLDatabase {
-        let database = app.db as! any SQLDatabase
+        let database = app.db.sql
         try await Schema.requireReady(database, accounts: settings.accounts)
         return database
     }

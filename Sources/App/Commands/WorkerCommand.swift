@@ -2,6 +2,7 @@ import Dispatch
 import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
+import Verification
 
 /// `meiduo worker`: runs queue workers alone until SIGTERM or SIGINT, then stops gracefully.
 struct WorkerCommand: AsyncCommand {
@@ -32,7 +33,7 @@ struct WorkerCommand: AsyncCommand {
         if let port = signature.metricsPort, !(1...65_535).contains(port) {
             throw UsageError("--metrics-port must be between 1 and 65535")
         }
-        try await Schema.requireReady(context.application.db as! any SQLDatabase, accounts: services.settings.accounts)
+        try await Schema.requireReady(context.application.db.sql, accounts: services.settings.accounts)
         var metrics: MetricsListener?
         if let port = signature.metricsPort {
             metrics = try await MetricsListener.start(services: services, hostname: signature.metricsHostname ?? "127.0.0.1",

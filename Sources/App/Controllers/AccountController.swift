@@ -3,6 +3,7 @@ import JWT
 import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
+import Verification
 
 /// Registration, sign-in and the signed-in user's profile.
 struct AccountController: RouteCollection {
@@ -28,7 +29,7 @@ struct AccountController: RouteCollection {
     func register(request: Request) async throws -> Response {
         let input = try RegistrationRequest(form: FormFields.decode(from: request),
                                             maximumPasswordBytes: services.passwords.maximumPasswordBytes)
-        let database = request.db as! any SQLDatabase
+        let database = request.db.sql
         if try await SignInAccount.usernameTaken(input.username, in: services.accounts, on: database) {
             throw APIError.fields([("username", [Self.usernameTaken])])
         }
@@ -54,7 +55,7 @@ struct AccountController: RouteCollection {
     /// answer's timing does not tell which usernames exist.
     func signIn(request: Request) async throws -> LoginResponse {
         let input = try LoginRequest(form: FormFields.decode(from: request))
-        let account = try await SignInAccount.find(username: input.username, in: services.accounts, on: request.db as! any SQLDatabase)
+        let account = try await SignInAccount.find(username: input.username, in: services.accounts, on: request.db.sql)
         let hash: String
         if let account { hash = account.passwordHash } else { hash = try await services.unknownUserPasswordHash.value(request) }
         let passwords = services.passwords
@@ -69,7 +70,7 @@ struct AccountController: RouteCollection {
 
     func profile(request: Request) async throws -> ProfileResponse {
         let session = try request.auth.require(SessionToken.self)
-        let database = request.db as! any SQLDatabase
+        let database = request.db.sql
         guard let user = try await SignedInUser.find(session.userID, in: services.accounts, on: database) else {
             throw SessionAuthenticator.userNotFound
         }

@@ -2,6 +2,7 @@ import Fluent
 import MeiduoTokens
 import SQLKit
 import Vapor
+import Verification
 
 /// Setting the address (`PUT /email/`) and verifying it: the page reads a link's state without changing anything
 /// (`GET /emails/verification/status/`) and its button confirms (`POST /emails/verification/`); the seed's
@@ -36,7 +37,7 @@ struct EmailController: RouteCollection {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let session = try request.auth.require(SessionToken.self)
         let userID = session.userID
-        if let bounce = try await services.suppressions.active(address: input.email, at: services.clock(), on: request.db as! any SQLDatabase) {
+        if let bounce = try await services.suppressions.active(address: input.email, at: services.clock(), on: request.db.sql) {
             throw Self.suppressed(bounce)
         }
         let change = AddressChange(write: AddressChangeWrite(
@@ -45,7 +46,7 @@ struct EmailController: RouteCollection {
             language: input.language ?? MailLanguage.preferred(acceptLanguage: request.headers.first(name: .acceptLanguage))
                 ?? services.settings.mail.defaultLanguage, jobs: services.jobQueue, recipients: services.recipientLimit,
             deliveries: services.deliveries))
-        switch try await change.apply(in: AddressStores.store(on: request.db, accounts: services.accounts)) {
+        switch try await change.apply(in: AddressStores.store(on: request.db.sql, accounts: services.accounts)) {
         case .changed: break
         case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
         case .recipientThrottled(let seconds):
@@ -106,7 +107,7 @@ struct EmailController: RouteCollection {
         guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw CodeAttempt.malformedRefusal
         }
-        let database = request.db as! any SQLDatabase
+        let database = request.db.sql
         guard let account = try await SignedInUser.find(session.userID, in: services.accounts, on: database) else {
             throw SessionAuthenticator.userNotFound
         }
@@ -150,12 +151,12 @@ struct EmailController: RouteCollection {
             request.logger.info("verification token refused: \(error)")
             throw LinkVerification.decide(token: error).refusal
         }
-        let active = try await services.addressActivation.isActive(claims, on: request.db as! any SQLDatabase)
+        let active = try await services.addressActivation.isActive(claims, on: request.db.sql)
         guard let active else { throw LinkVerification.addressChanged.refusal }
         return (claims, active)
     }
 
     private func activate(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> AccountAddress.Activation {
-        try await services.addressActivation.activate(claims, method: method, on: request.db as! any SQLDatabase, logger: request.logger)
+        try await services.addressActivation.activate(claims, method: method, on: request.db.sql, logger: request.logger)
     }
 }

@@ -1,5 +1,6 @@
 import SQLKit
 import Vapor
+import Verification
 
 /// `/healthz`: the process answers. `/readyz`: the database answers and has had every migration.
 struct HealthController: RouteCollection {
@@ -13,7 +14,7 @@ struct HealthController: RouteCollection {
     func ready(request: Request) async throws -> Response {
         let pending: [String]
         do {
-            let database = request.db as! any SQLDatabase
+            let database = request.db.sql
             let missingFiles = DeploymentFiles.missing(settings)
             guard missingFiles.isEmpty else {
                 request.logger.warning("readiness check failed: \(DeploymentFilesMissing(missing: missingFiles))")

@@ -1,5 +1,6 @@
 import ConstantTime
 import Vapor
+import Verification
 
 /// `/metrics` in the Prometheus text format; the queue depth is read from the database at each scrape.
 struct MetricsController: RouteCollection {

@@ -2,6 +2,7 @@ import Fluent
 import MeiduoTokens
 import SQLKit
 import Vapor
+import Verification
 
 /// "This was not me", from the notice mailed to a replaced verified address: the page reads the link's state without
 /// changing anything (`GET /emails/revert/status/`) and its button puts the old address back, verified
@@ -22,7 +23,7 @@ struct RevertController: RouteCollection {
     func status(request: Request) async throws -> RevertStatusResponse {
         let token = try EmailController.token(QueryString.value(of: "token", in: request.url.query))
         let claims = try self.claims(in: token, request: request)
-        let used = try await services.addressRevert.isUsed(token: token, on: request.db as! any SQLDatabase)
+        let used = try await services.addressRevert.isUsed(token: token, on: request.db.sql)
         return RevertStatusResponse(oldEmail: claims.oldEmail, maskedNewEmail: claims.newEmailMasked,
                                     state: used ? "used" : "pending")
     }
@@ -33,7 +34,7 @@ struct RevertController: RouteCollection {
         let claims = try self.claims(in: token, request: request)
         let links = services.revertLinks
         switch try await services.addressRevert.attempt(token: token, claims: claims, digest: links.digest(of:),
-                                                        at: services.clock(), on: request.db) {
+                                                        at: services.clock(), on: request.db.sql) {
         case .reverted:
             services.metrics.revert()
             request.logger.notice("replaced address put back by its owner's link", metadata: ["user_id": "\(claims.userID)"])

@@ -1,4 +1,5 @@
 import PythonJSON
+import Verification
 
 struct EmailChangeRequest {
     static let invalidMessage = "请输入合法的邮件地址。"

@@ -1,5 +1,6 @@
 import PythonJSON
 import Vapor
+import Verification
 
 /// A response body rendered as Django REST framework renders it: compact JSON, members in the serializer's order,
 /// non-ASCII as UTF-8. `CompactJSON` writes exactly those bytes.

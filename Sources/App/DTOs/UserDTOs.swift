@@ -1,5 +1,6 @@
 import Foundation
 import PythonJSON
+import Verification
 
 struct RegistrationRequest {
     static let usernameCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")

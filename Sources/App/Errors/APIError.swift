@@ -1,5 +1,6 @@
 import PythonJSON
 import Vapor
+import Verification
 
 /// A failure answered to the client in the seed's DRF shapes.
 struct APIError: Error {

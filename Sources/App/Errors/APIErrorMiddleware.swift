@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 /// Turns every error into a DRF-shaped JSON body with the right status; unexpected errors are logged and
 /// answered 500 without detail. Replaces Vapor's default `ErrorMiddleware`. A known path asked with a method it

@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 /// Headers that keep what a response carries where it belongs. The verification page's URL holds a token: no
 /// `Referer` may take it elsewhere, and no other site may frame the page. API answers are data, never a document

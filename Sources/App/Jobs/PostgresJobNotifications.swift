@@ -1,6 +1,7 @@
 import JobQueue
 import Logging
 import PostgresKit
+import Verification
 
 /// Wakes this process's workers the moment any process commits a job (PostgreSQL LISTEN on the queue's NOTIFY
 /// channel). A dedicated connection, re-opened with backoff when the database goes away; the worker's poll

@@ -1,5 +1,6 @@
 import JobQueue
 import Logging
+import Verification
 
 extension AppServices {
     /// Starts a worker over the queue (`concurrency` and `queue` override the settings) and, on PostgreSQL, the

@@ -1,5 +1,6 @@
 import Foundation
 import Vapor
+import Verification
 
 /// The most detailed level this service logs at is debug. At trace, Vapor writes each raw request to the log —
 /// passwords, `Authorization` headers and verification links included — so `LOG_LEVEL=trace` and `--log trace`

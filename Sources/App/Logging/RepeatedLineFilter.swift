@@ -1,5 +1,6 @@
 import Dispatch
 import NIOConcurrencyHelpers
+import Verification
 
 /// Lets a line through once per `interval` per distinct message, and says with the next one how many were left
 /// out: a database that is down fails every request the same way, and a thousand identical lines a second bury

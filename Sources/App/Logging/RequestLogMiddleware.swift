@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 /// One line per request once it is answered: method, path, status, latency and the client address the rate limit
 /// counts it against. An incoming `X-Request-Id` becomes the request's `request-id` when it is a short token;

@@ -1,4 +1,5 @@
 import Logging
+import Verification
 
 /// What every log line passes through before the wrapped handler writes it:
 /// - the values a database statement was given never reach a log, at any level: Fluent logs a query's `input` and

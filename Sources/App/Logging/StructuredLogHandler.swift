@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import PythonJSON
+import Verification
 
 /// One line per event, as JSON or logfmt (`LOG_FORMAT`), for log shippers: time, level, logger, message, then the
 /// metadata (a request's lines carry its `request-id`).

@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 /// A worker's own `/metrics` and `/healthz` (`meiduo worker --metrics-port`): a second, minimal application on the
 /// worker's event loops that serves those two routes and nothing of the API, so a split deployment scrapes the

@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 /// Counts and times every request by its route pattern (`emails/verification`, not the query), after the error
 /// middleware has turned failures into responses.

@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import Verification
 
 /// The migrations of this build, in order, and whether a database has had them all; with a Django shop's
 /// accounts, also whether the shop's table is there.

@@ -1,5 +1,6 @@
 import SQLKit
 import Vapor
+import Verification
 
 /// Refuses a client's requests beyond `limit` in a window with 429 and `Retry-After`, in the body DRF's throttles
 /// give, before the route does any work (sign-in's bcrypt comparison among it). Every request counts, accepted or
@@ -28,7 +29,7 @@ struct RateLimitMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let now = Int64(clock().timeIntervalSince1970)
         let windowStart = now - now % limit.seconds
-        let database = request.db as! any SQLDatabase
+        let database = request.db.sql
         let client = ClientAddress.bucket(peer: request.remoteAddress?.ipAddress,
                                           header: clientHeader.flatMap { request.headers[$0].joined(separator: ",") },
                                           trustedHops: trustedHops)

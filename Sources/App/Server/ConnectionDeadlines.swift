@@ -1,4 +1,5 @@
 import NIOCore
+import Verification
 
 /// When a connection must have sent something, as a plain state machine: a request in full (head and body) within
 /// `requestTimeout` of its first byte — or of the connection's start —, and, between requests, its next byte

@@ -1,4 +1,5 @@
 import NIOCore
+import Verification
 
 /// Runs one connection's `ConnectionDeadlines` on its event loop: the front handler reports bytes, the responder
 /// handler reports requests and responses, and once a deadline has passed the connection is answered 408 (if a

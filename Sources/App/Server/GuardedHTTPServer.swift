@@ -4,6 +4,7 @@ import NIOExtras
 import NIOHTTP1
 import NIOPosix
 import Vapor
+import Verification
 
 /// The limits a client meets on the HTTP port (`HTTP_HEADER_TIMEOUT`, `HTTP_KEEPALIVE_TIMEOUT`,
 /// `HTTP_MAX_CONNECTIONS`).

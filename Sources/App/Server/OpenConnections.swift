@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
+import Verification
 
 /// The listener's open connections against its cap: at the cap it stops accepting (new connections wait in the
 /// kernel's backlog instead of taking file descriptors), and accepts again once one closes. Every count and every

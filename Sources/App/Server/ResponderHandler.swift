@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import Vapor
+import Verification
 
 /// Hands each HTTP/1 request, collected (at most `maximumBodySize`), to the application's responder — its
 /// middleware and routes, as Vapor's own server does — and writes the response back. A body over the limit is

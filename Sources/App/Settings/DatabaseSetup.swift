@@ -5,6 +5,7 @@ import Foundation
 import Logging
 import NIOCore
 import SQLKit
+import Verification
 
 package enum DatabaseSetup {
     static let sqliteBusyTimeoutMilliseconds = 10_000
@@ -55,9 +56,17 @@ package enum DatabaseSetup {
 }
 
 extension Databases {
-    /// The default database as SQL, on `eventLoop`. Both drivers the service configures are SQL databases.
+    /// The default database as SQL, on `eventLoop`.
     package func sql(logger: Logger, on eventLoop: any EventLoop) -> any SQLDatabase {
-        guard let database = database(logger: logger, on: eventLoop) as? any SQLDatabase else {
+        database(logger: logger, on: eventLoop)!.sql
+    }
+}
+
+extension FluentKit.Database {
+    /// This database as SQL: the one typed way to it. Both drivers the service configures (`configure` above) are
+    /// SQL databases, so anything else is a programming error.
+    package var sql: any SQLDatabase {
+        guard let database = self as? any SQLDatabase else {
             preconditionFailure("the configured database driver is not an SQL database")
         }
         return database

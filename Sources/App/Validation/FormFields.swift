@@ -1,4 +1,5 @@
 import Vapor
+import Verification
 
 /// A JSON object body read the way DRF's serializers read it, so a missing, null or mistyped field becomes a
 /// field error (`{"field": ["…"]}`) rather than a parse error.

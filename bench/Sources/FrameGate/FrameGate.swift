@@ -1,4 +1,5 @@
 import App
+import Verification
 import FluentKit
 import Foundation
 import HTTPTypes

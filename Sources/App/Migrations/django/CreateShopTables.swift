@@ -1,5 +1,6 @@
 import Fluent
 import SQLKit
+import Verification
 
 /// With `ACCOUNTS=django`, everything the service keeps in the shop's database, each table under the `meiduo_`
 /// prefix: the job queue, the rate limit's and the recipient limit's counters, the verification codes, and when each
@@ -8,7 +9,7 @@ struct CreateShopTables: AsyncMigration {
     static let tables = DjangoAccounts.tables
 
     func prepare(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         try await Self.tables.queue.create(on: sql)
         try await RateLimitTable(name: Self.tables.rateLimits).create(on: sql)
         try await RecipientLimit.create(table: Self.tables.verificationRecipients, on: sql)
@@ -21,7 +22,7 @@ struct CreateShopTables: AsyncMigration {
     }
 
     func revert(on database: any Database) async throws {
-        let sql = database as! any SQLDatabase
+        let sql = database.sql
         for table in [Self.tables.accountState, Self.tables.revertsUsed, Self.tables.verificationCodes, Self.tables.verificationRecipients, Self.tables.rateLimits] {
             try await sql.drop(table: table).ifExists().run()
         }

@@ -1,0 +1,26 @@
+import JobQueue
+
+/// The names of the tables this service creates: bare in a database of its own, under a prefix (`meiduo_`) in a
+/// shop's database shared with Django, so that none can clash with the shop's.
+package struct ServiceTables: Sendable {
+    package let prefix: String
+
+    package var queue: QueueSchema { QueueSchema(prefix: prefix) }
+    package var rateLimits: String { prefix + "rate_limits" }
+    package var verificationRecipients: String { prefix + "verification_recipients" }
+    package var verificationCodes: String { prefix + "verification_codes" }
+    /// The "this was not me" links already used (each works once).
+    package var revertsUsed: String { prefix + "reverts_used" }
+    /// Every step of every mail (`DeliveryLog`).
+    package var deliveries: String { prefix + "mail_deliveries" }
+    /// Addresses not mailed after a hard bounce.
+    package var suppressions: String { prefix + "suppressions" }
+    /// Each report `meiduo bounces` took, raw.
+    package var bounceReports: String { prefix + "bounce_reports" }
+    /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
+    package var accountState: String { prefix + "account_state" }
+
+    package init(prefix: String) {
+        self.prefix = prefix
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import SQLKit
+
+/// Every step of every mail the service sends, per address (lowercased): what `GET /user/` shows of the latest,
+/// what `meiduo mail status ADDRESS` lists, and what a bounce report is matched to (by its mail's job).
+package struct DeliveryLog: Sendable {
+    package let table: String
+    package let clock: @Sendable () -> Date
+    package let metrics: ServiceMetrics
+
+    package static func create(table: String, on database: any SQLDatabase) async throws {
+        try await database.create(table: table).ifNotExists()
+            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
+            .column("job_id", type: .bigint, .notNull)
+            .column("address", type: .text, .notNull)
+            .column("kind", type: .text, .notNull)
+            .column("state", type: .text, .notNull)
+            .column("at", type: .bigint, .notNull)
+            .column("detail", type: .text, .notNull)
+            .column("operator_detail", type: .text, .notNull)
+            .run()
+        try await database.raw("CREATE INDEX IF NOT EXISTS \(ident: table + "_address") ON \(ident: table) (address, id)").run()
+        try await database.raw("CREATE INDEX IF NOT EXISTS \(ident: table + "_job") ON \(ident: table) (job_id, id)").run()
+    }
+
+    /// One recorded step, as read back.
+    package struct Entry: Sendable, Decodable, Equatable {
+        package var job_id: Int64
+        package var address: String
+        package var kind: String
+        package var state: String
+        /// Milliseconds since the Unix epoch.
+        package var at: Int64
+        package var detail: String
+        package var operator_detail: String
+
+        package var date: Date { Date(timeIntervalSince1970: Double(at) / 1000) }
+
+        package init(job_id: Int64, address: String, kind: String, state: String, at: Int64, detail: String, operator_detail: String) {
+            self.job_id = job_id
+            self.address = address
+            self.kind = kind
+            self.state = state
+            self.at = at
+            self.detail = detail
+            self.operator_detail = operator_detail
+        }
+    }
+
+    package func record(_ step: DeliveryStep, on database: any SQLDatabase) async throws {
+        try await database.raw(insertion(step, jobID: "\(bind: step.jobID)", from: "")).run()
+        counted(step.state)
+    }
+
+    /// The INSERT behind `record`, for a caller that writes it in a statement of its own: `jobID` is the column of
+    /// `source` (a WITH query) that holds each job's id, or a bound value with an empty `source`.
+    package func insertion(_ step: DeliveryStep, jobID: SQLQueryString, from source: SQLQueryString) -> SQLQueryString {
+        """
+        INSERT INTO \(ident: table) (job_id, address, kind, state, at, detail, operator_detail)
+        SELECT \(jobID), \(bind: step.address.lowercased()), \(bind: step.kind), \(bind: step.state.rawValue),
+               \(bind: Int64((clock().timeIntervalSince1970 * 1000).rounded())), \(bind: step.detail), \(bind: String(step.operatorDetail.prefix(2000)))\(source)
+        """
+    }
+
+    /// Counts a step recorded by a caller's own statement.
+    package func counted(_ state: DeliveryState) {
+        metrics.delivery(state: state.rawValue)
+    }
+
+    package func latest(address: String, on database: any SQLDatabase) async throws -> Entry? {
+        try await database.raw("""
+            SELECT job_id, address, kind, state, at, detail, operator_detail FROM \(ident: table)
+            WHERE address = \(bind: address.lowercased()) ORDER BY id DESC LIMIT 1
+            """).first(decoding: Entry.self)
+    }
+
+    /// Oldest first.
+    package func history(address: String, on database: any SQLDatabase) async throws -> [Entry] {
+        try await database.raw("""
+            SELECT job_id, address, kind, state, at, detail, operator_detail FROM \(ident: table)
+            WHERE address = \(bind: address.lowercased()) ORDER BY id
+            """).all(decoding: Entry.self)
+    }
+
+    /// The first step of job `jobID`'s mail: whom it went to and what it was.
+    package func mail(jobID: Int64, on database: any SQLDatabase) async throws -> Entry? {
+        try await database.raw("""
+            SELECT job_id, address, kind, state, at, detail, operator_detail FROM \(ident: table)
+            WHERE job_id = \(bind: jobID) ORDER BY id LIMIT 1
+            """).first(decoding: Entry.self)
+    }
+
+    package init(table: String, clock: @escaping @Sendable () -> Date, metrics: ServiceMetrics) {
+        self.table = table
+        self.clock = clock
+        self.metrics = metrics
+    }
+}

@@ -1,0 +1,122 @@
+import JobQueue
+import Prometheus
+
+/// The service's Prometheus metrics, one registry per application (served at `/metrics`).
+package final class ServiceMetrics: Sendable {
+    package let registry = PrometheusCollectorRegistry()
+
+    package init() {}
+    private static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+                                                     .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                                     .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)]
+
+    package func request(route: String, method: String, status: UInt, duration: Duration) {
+        registry.makeCounter(descriptor: Metric.httpRequests, labels: [("route", route), ("method", method), ("status", "\(status)")])
+            .increment()
+        registry.makeDurationHistogram(descriptor: Metric.httpRequestDuration, labels: [("route", route)], buckets: Self.latencyBuckets)
+            .record(duration)
+    }
+
+    /// The verification funnel: mails queued, mails sent, addresses verified.
+    package func funnel(_ step: String) {
+        registry.makeCounter(descriptor: Metric.funnel, labels: [("step", step)]).increment()
+    }
+
+    /// A verification by the page's button, by code, or by the seed's GET.
+    package func confirmation(method: String) {
+        registry.makeCounter(descriptor: Metric.confirmations, labels: [("method", method)]).increment()
+    }
+
+    package func revert() {
+        registry.makeCounter(descriptor: Metric.reverts).increment()
+    }
+
+    package func wrongCode() {
+        registry.makeCounter(descriptor: Metric.wrongCodes).increment()
+    }
+
+    /// A look at a link's state (the page on load, or anything that fetches it, mail scanners included).
+    package func verificationLinkViewed() {
+        registry.makeCounter(descriptor: Metric.linkViews).increment()
+    }
+
+    package func job(kind: String, outcome: JobOutcome, seconds: Double) {
+        registry.makeCounter(descriptor: Metric.jobsProcessed, labels: [("kind", kind), ("outcome", outcome.rawValue)]).increment()
+        registry.makeDurationHistogram(descriptor: Metric.jobDuration, labels: [("kind", kind)], buckets: Self.latencyBuckets)
+            .record(.milliseconds(Int64(seconds * 1000)))
+    }
+
+    package func jobClaimed(kind: String) {
+        registry.makeCounter(descriptor: Metric.jobsClaimed, labels: [("kind", kind)]).increment()
+    }
+
+    /// A mail's step recorded (`DeliveryState`).
+    package func delivery(state: String) {
+        registry.makeCounter(descriptor: Metric.deliveries, labels: [("state", state)]).increment()
+    }
+
+    /// A report `meiduo bounces` took, by what it said (`failed`, `delayed`, …, `unreadable`).
+    package func bounceReport(outcome: String) {
+        registry.makeCounter(descriptor: Metric.bounceReports, labels: [("outcome", outcome)]).increment()
+    }
+
+    package func jobEnqueued(kind: String) {
+        registry.makeCounter(descriptor: Metric.jobsEnqueued, labels: [("kind", kind)]).increment()
+    }
+
+    package func mailSend(backend: String, duration: Duration, failure: String?) {
+        registry.makeDurationHistogram(descriptor: Metric.mailSendDuration, labels: [("backend", backend)], buckets: Self.latencyBuckets)
+            .record(duration)
+        if let failure {
+            registry.makeCounter(descriptor: Metric.mailSendErrors, labels: [("backend", backend), ("class", failure)]).increment()
+        }
+    }
+
+    package func queueDepth(_ counts: [JobState: Int]) {
+        for (state, count) in counts {
+            registry.makeGauge(descriptor: Metric.jobs, labels: [("state", state.rawValue)]).set(to: Double(count))
+        }
+    }
+
+    package func smtpConnections(_ open: Int) {
+        registry.makeGauge(descriptor: Metric.smtpPoolConnections).set(to: Double(open))
+    }
+
+    /// The metrics' names (base name, then unit) and help texts; computed, as swift-prometheus's descriptor is not
+    /// Sendable.
+    private enum Metric {
+        static var httpRequests: MetricNameDescriptor { .init(
+            metricName: "meiduo_http_requests", unitName: "total", helpText: "HTTP requests by route, method and status") }
+        static var httpRequestDuration: MetricNameDescriptor { .init(
+            metricName: "meiduo_http_request_duration", unitName: "seconds", helpText: "HTTP request latency by route") }
+        static var funnel: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_funnel", unitName: "total", helpText: "Verification funnel: queued, sent, verified") }
+        static var confirmations: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_confirmations", unitName: "total", helpText: "Addresses verified, by method: button, code, legacy_get") }
+        static var reverts: MetricNameDescriptor { .init(
+            metricName: "meiduo_email_reverts", unitName: "total", helpText: "Replaced verified addresses put back by their owner's link") }
+        static var wrongCodes: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_wrong_codes", unitName: "total", helpText: "Verification codes typed wrong") }
+        static var linkViews: MetricNameDescriptor { .init(
+            metricName: "meiduo_verification_link_views", unitName: "total",
+            helpText: "Verification pages shown (status reads); views beyond button confirmations are what scanners and undecided users do") }
+        static var jobsProcessed: MetricNameDescriptor { .init(
+            metricName: "meiduo_jobs_processed", unitName: "total", helpText: "Job runs by outcome: completed, retried, dead") }
+        static var jobDuration: MetricNameDescriptor { .init(
+            metricName: "meiduo_job_duration", unitName: "seconds", helpText: "Time to run a job") }
+        static var jobsClaimed: MetricNameDescriptor { .init(
+            metricName: "meiduo_jobs_claimed", unitName: "total", helpText: "Jobs claimed by this process's workers") }
+        static var deliveries: MetricNameDescriptor { .init(
+            metricName: "meiduo_mail_deliveries", unitName: "total", helpText: "Mail steps recorded, by delivery state") }
+        static var bounceReports: MetricNameDescriptor { .init(
+            metricName: "meiduo_bounce_reports", unitName: "total", helpText: "Bounce reports received, by what they said") }
+        static var jobsEnqueued: MetricNameDescriptor { .init(metricName: "meiduo_jobs_enqueued", unitName: "total", helpText: "Jobs enqueued") }
+        static var mailSendDuration: MetricNameDescriptor { .init(
+            metricName: "meiduo_mail_send_duration", unitName: "seconds", helpText: "Time to hand one message to the transport") }
+        static var mailSendErrors: MetricNameDescriptor { .init(
+            metricName: "meiduo_mail_send_errors", unitName: "total", helpText: "Failed sends by class: transient or permanent") }
+        static var jobs: MetricNameDescriptor { .init(metricName: "meiduo_jobs", unitName: "", helpText: "Jobs in the queue by state") }
+        static var smtpPoolConnections: MetricNameDescriptor { .init(
+            metricName: "meiduo_smtp_pool", unitName: "connections", helpText: "Open pooled SMTP sessions") }
+    }
+}

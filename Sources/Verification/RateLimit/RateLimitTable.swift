@@ -1,0 +1,41 @@
+import SQLKit
+
+/// Fixed-window request counters in the database, so every server behind a load balancer counts together.
+/// One row per client and scope: the start of its current window and the requests seen in it.
+package struct RateLimitTable: Sendable {
+    package let name: String
+
+    package func create(on database: any SQLDatabase) async throws {
+        try await database.create(table: name).ifNotExists()
+            .column("key", type: .text, .primaryKey(autoIncrement: false))
+            .column("window_start", type: .bigint, .notNull)
+            .column("hits", type: .int, .notNull)
+            .run()
+    }
+
+    package func drop(on database: any SQLDatabase) async throws {
+        try await database.drop(table: name).ifExists().run()
+    }
+
+    /// Counts one request for `key` in the window that holds `now` (seconds since 1970), in one statement;
+    /// returns the requests counted in that window so far, this one included.
+    package func hit(_ key: String, windowStart: Int64, on database: any SQLDatabase) async throws -> Int {
+        let row = try await database.raw("""
+            INSERT INTO \(ident: name) (key, window_start, hits) VALUES (\(bind: key), \(bind: windowStart), 1)
+            ON CONFLICT (key) DO UPDATE SET
+                hits = CASE WHEN \(ident: name).window_start = excluded.window_start THEN \(ident: name).hits + 1 ELSE 1 END,
+                window_start = excluded.window_start
+            RETURNING hits
+            """).first()
+        return try row!.decode(column: "hits", as: Int.self)
+    }
+
+    /// Forgets clients whose window ended before `before`.
+    package func prune(before: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw("DELETE FROM \(ident: name) WHERE window_start < \(bind: before)").run()
+    }
+
+    package init(name: String) {
+        self.name = name
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// What a client may hold of the HTTP port: `HTTP_HEADER_TIMEOUT`, `HTTP_KEEPALIVE_TIMEOUT`, `HTTP_MAX_CONNECTIONS`.
+public struct HTTPServerSettings: Sendable {
+    /// Seconds a request has, from its first byte, to arrive in full; 408 and closed otherwise.
+    public var headerTimeout: Int64 = 10
+    /// Seconds an idle keep-alive connection is kept.
+    public var keepAliveTimeout: Int64 = 30
+    /// Open connections at most; nil: the open-files limit less `reservedFileDescriptors`.
+    public var maximumConnections: Int?
+
+    /// Kept for the database, SMTP sessions, files and the listeners.
+    package static let reservedFileDescriptors = 64
+
+    public init() {}
+
+    package static func load(from reader: VariableReader) throws(SettingsError) -> HTTPServerSettings {
+        var settings = HTTPServerSettings()
+        settings.headerTimeout = try reader.integer("HTTP_HEADER_TIMEOUT", default: settings.headerTimeout, minimum: 1, maximum: 600)
+        settings.keepAliveTimeout = try reader.integer("HTTP_KEEPALIVE_TIMEOUT", default: settings.keepAliveTimeout, minimum: 1, maximum: 3600)
+        if reader.string("HTTP_MAX_CONNECTIONS") != nil {
+            settings.maximumConnections = Int(try reader.integer("HTTP_MAX_CONNECTIONS", default: 0, minimum: 1, maximum: 1_000_000))
+        }
+        return settings
+    }
+
+    /// The cap in force: the setting, or what the process's open-files limit leaves after the reserve (at least 16).
+    package var connectionCap: Int {
+        if let maximumConnections { return maximumConnections }
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return 10_000 }
+        return max(16, min(100_000, Int(limit.rlim_cur) - Self.reservedFileDescriptors))
+    }
+}

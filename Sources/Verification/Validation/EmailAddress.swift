@@ -1,0 +1,42 @@
+/// Address syntax as Django's `EmailValidator` accepts it, narrowed for safe delivery: an ASCII dot-atom local
+/// part (no quoted strings) of at most 64 octets, a domain of letter-digit-hyphen labels (non-ASCII letters allowed,
+/// as in internationalised domain names) with a non-numeric last label, at most 254 octets in all, and no control
+/// characters anywhere, so an address can never inject a mail header.
+package enum EmailAddress {
+    package static let maximumLength = 254
+    package static let maximumLocalPartLength = 64
+    private static let atomSpecials = Set("!#$%&'*+-/=?^_`{|}~".unicodeScalars)
+
+    package static func isValid(_ address: String) -> Bool {
+        guard address.utf8.count <= maximumLength,
+              !address.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
+              let at = address.lastIndex(of: "@")
+        else { return false }
+        let local = address[..<at]
+        let domain = address[address.index(after: at)...]
+        return isDotAtom(local) && isDomain(domain)
+    }
+
+    /// The address as a notice may show it to someone who may not own it: the local part's first character,
+    /// `***`, and the domain (`alice@example.com` → `a***@example.com`).
+    package static func masked(_ address: String) -> String {
+        guard let at = address.lastIndex(of: "@"), let first = address.first, at != address.startIndex else { return "***" }
+        return String(first) + "***" + address[at...]
+    }
+
+    private static func isDotAtom(_ local: Substring) -> Bool {
+        guard !local.isEmpty, local.utf8.count <= maximumLocalPartLength else { return false }
+        return local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { atom in
+            !atom.isEmpty && atom.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || atomSpecials.contains($0)) }
+        }
+    }
+
+    private static func isDomain(_ domain: Substring) -> Bool {
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2, let last = labels.last, !last.allSatisfy(\.isNumber) else { return false }
+        return labels.allSatisfy { label in
+            !label.isEmpty && label.utf8.count <= 63 && label.first != "-" && label.last != "-"
+                && label.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType == .decimal || $0 == "-" }
+        }
+    }
+}
