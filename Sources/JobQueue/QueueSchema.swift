@@ -2,6 +2,7 @@ import SQLKit
 
 /// The queue's tables, the same on SQLite and PostgreSQL: `jobs`, and `job_leaders` (which worker runs the
 /// rescuer and the pruner). In a database shared with another application they, and their indexes, carry a prefix.
+/// `create` makes them for this library's own tests and benchmarks; an application's migrations state their own DDL.
 public struct QueueSchema: Sendable {
     public let prefix: String
 
@@ -42,7 +43,7 @@ public struct QueueSchema: Sendable {
     }
 
     /// One row per leadership (`maintenance`): the worker holding it and until when, on the database's clock.
-    public func createLeaders(on database: any SQLDatabase) async throws {
+    func createLeaders(on database: any SQLDatabase) async throws {
         try await database.create(table: leaders).ifNotExists()
             .column("name", type: .text, .primaryKey(autoIncrement: false))
             .column("holder", type: .text, .notNull)
@@ -52,18 +53,7 @@ public struct QueueSchema: Sendable {
 
     /// The claim's scan: available jobs of a queue in the claim's exact order (run_at, id), so its LIMIT stops
     /// after the first rows instead of sorting every available job.
-    public func createClaimIndex(on database: any SQLDatabase) async throws {
+    func createClaimIndex(on database: any SQLDatabase) async throws {
         try await database.raw("CREATE INDEX IF NOT EXISTS \(index("jobs_claim_order")) ON \(ident: jobs) (queue, state, run_at, id)").run()
-    }
-
-    /// Replaces the first release's claim index, which lacked `id` (PostgreSQL then sorted all available jobs).
-    public func replaceUnorderedClaimIndex(on database: any SQLDatabase) async throws {
-        try await createClaimIndex(on: database)
-        try await database.raw("DROP INDEX IF EXISTS \(index("jobs_claim"))").run()
-    }
-
-    public func drop(on database: any SQLDatabase) async throws {
-        try await database.drop(table: leaders).ifExists().run()
-        try await database.drop(table: jobs).ifExists().run()
     }
 }

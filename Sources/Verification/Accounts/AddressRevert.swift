@@ -18,13 +18,6 @@ package struct AddressRevert: Sendable {
     package let accounts: any AccountTable.Type
     package let tables: ServiceTables
 
-    package static func create(table: String, on database: any SQLDatabase) async throws {
-        try await database.create(table: table).ifNotExists()
-            .column("token_hash", type: .text, .primaryKey(autoIncrement: false))
-            .column("used_at", type: .bigint, .notNull)
-            .run()
-    }
-
     /// Whether the link has been used.
     package func isUsed(token: String, on database: any SQLDatabase) async throws -> Bool {
         try await database.raw("SELECT used_at FROM \(ident: tables.revertsUsed) WHERE token_hash = \(bind: Self.hash(token))").first() != nil

@@ -21,15 +21,6 @@ package final class RecipientLimit: Sendable {
         self.dailyLimit = dailyLimit
     }
 
-    package static func create(table: String, on database: any SQLDatabase) async throws {
-        try await database.create(table: table).ifNotExists()
-            .column("address", type: .text, .primaryKey(autoIncrement: false))
-            .column("last_queued_at", type: .bigint, .notNull)
-            .column("day_start", type: .bigint, .notNull)
-            .column("day_count", type: .int, .notNull)
-            .run()
-    }
-
     /// Counts one mail to `address` at `now` if the limits allow it, in one statement; nil when allowed, else the
     /// seconds until they do.
     package func reserve(_ address: String, at now: Date, on database: any SQLDatabase) async throws -> Int? {

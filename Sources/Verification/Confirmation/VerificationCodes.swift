@@ -21,16 +21,6 @@ package struct VerificationCodes: Sendable {
         self.lifetime = lifetime
     }
 
-    package static func create(table: String, on database: any SQLDatabase) async throws {
-        try await database.create(table: table).ifNotExists()
-            .column("user_id", type: .bigint, .primaryKey(autoIncrement: false))
-            .column("email", type: .text, .notNull)
-            .column("code_hash", type: .text, .notNull)
-            .column("expires_at", type: .bigint, .notNull)
-            .column("tries", type: .int, .notNull)
-            .run()
-    }
-
     /// The code of the verification mail made by job `jobID`, and stores it (hashed) as the account's code.
     package func issue(jobID: Int64, userID: Int64, email: String, at now: Date, on database: any SQLDatabase) async throws -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("job|\(jobID)|\(userID)|\(email)".utf8), using: key)

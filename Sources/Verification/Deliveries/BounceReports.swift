@@ -6,19 +6,6 @@ import SQLKit
 package struct BounceReports: Sendable {
     package let table: String
 
-    package static func create(table: String, on database: any SQLDatabase) async throws {
-        try await database.create(table: table).ifNotExists()
-            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
-            .column("received_at", type: .bigint, .notNull)
-            .column("recipient", type: .text, .notNull)
-            .column("job_id", type: .bigint)
-            .column("outcome", type: .text, .notNull)
-            .column("size", type: .int, .notNull)
-            .column("raw", type: .blob, .notNull)
-            .run()
-        try await database.raw("CREATE INDEX IF NOT EXISTS \(ident: table + "_job") ON \(ident: table) (job_id)").run()
-    }
-
     /// `outcome`: what the report said (`failed 5.1.1`, `delayed 4.4.1`) or why it could not be read.
     package func store(recipient: String, jobID: Int64?, outcome: String, raw: [UInt8], at now: Date, on database: any SQLDatabase) async throws {
         try await database.raw("""

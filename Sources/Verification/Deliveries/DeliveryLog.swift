@@ -8,21 +8,6 @@ package struct DeliveryLog: Sendable {
     package let clock: @Sendable () -> Date
     package let metrics: ServiceMetrics
 
-    package static func create(table: String, on database: any SQLDatabase) async throws {
-        try await database.create(table: table).ifNotExists()
-            .column("id", type: .bigint, .primaryKey(autoIncrement: true))
-            .column("job_id", type: .bigint, .notNull)
-            .column("address", type: .text, .notNull)
-            .column("kind", type: .text, .notNull)
-            .column("state", type: .text, .notNull)
-            .column("at", type: .bigint, .notNull)
-            .column("detail", type: .text, .notNull)
-            .column("operator_detail", type: .text, .notNull)
-            .run()
-        try await database.raw("CREATE INDEX IF NOT EXISTS \(ident: table + "_address") ON \(ident: table) (address, id)").run()
-        try await database.raw("CREATE INDEX IF NOT EXISTS \(ident: table + "_job") ON \(ident: table) (job_id, id)").run()
-    }
-
     /// One recorded step, as read back.
     package struct Entry: Sendable, Decodable, Equatable {
         package var job_id: Int64

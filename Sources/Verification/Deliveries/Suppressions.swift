@@ -8,16 +8,6 @@ package struct Suppressions: Sendable {
     /// 0: nothing is suppressed.
     package let days: Int
 
-    package static func create(table: String, on database: any SQLDatabase) async throws {
-        try await database.create(table: table).ifNotExists()
-            .column("address", type: .text, .primaryKey(autoIncrement: false))
-            .column("bounced_at", type: .bigint, .notNull)
-            .column("status", type: .text, .notNull)
-            .column("detail", type: .text, .notNull)
-            .column("job_id", type: .bigint, .notNull)
-            .run()
-    }
-
     package struct Entry: Sendable, Decodable, Equatable {
         package var address: String
         /// Seconds since the Unix epoch.

@@ -5,18 +5,6 @@ import SQLKit
 package struct RateLimitTable: Sendable {
     package let name: String
 
-    package func create(on database: any SQLDatabase) async throws {
-        try await database.create(table: name).ifNotExists()
-            .column("key", type: .text, .primaryKey(autoIncrement: false))
-            .column("window_start", type: .bigint, .notNull)
-            .column("hits", type: .int, .notNull)
-            .run()
-    }
-
-    package func drop(on database: any SQLDatabase) async throws {
-        try await database.drop(table: name).ifExists().run()
-    }
-
     /// Counts one request for `key` in the window that holds `now` (seconds since 1970), in one statement;
     /// returns the requests counted in that window so far, this one included.
     package func hit(_ key: String, windowStart: Int64, on database: any SQLDatabase) async throws -> Int {

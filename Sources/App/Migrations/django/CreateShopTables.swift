@@ -10,11 +10,13 @@ struct CreateShopTables: AsyncMigration {
 
     func prepare(on database: any Database) async throws {
         let sql = database.sql
-        try await Self.tables.queue.create(on: sql)
-        try await RateLimitTable(name: Self.tables.rateLimits).create(on: sql)
-        try await RecipientLimit.create(table: Self.tables.verificationRecipients, on: sql)
-        try await VerificationCodes.create(table: Self.tables.verificationCodes, on: sql)
-        try await AddressRevert.create(table: Self.tables.revertsUsed, on: sql)
+        // The own tables' frozen DDL, under the prefix.
+        try await CreateJobsAndQueuedAt.createJobs(prefix: Self.tables.prefix, on: sql)
+        try await CreateJobLeaders.createTable(Self.tables.queue.leaders, on: sql)
+        try await CreateRateLimits.createTable(Self.tables.rateLimits, on: sql)
+        try await CreateVerificationRecipients.createTable(Self.tables.verificationRecipients, on: sql)
+        try await CreateVerificationCodes.createTable(Self.tables.verificationCodes, on: sql)
+        try await CreateRevertsUsed.createTable(Self.tables.revertsUsed, on: sql)
         try await sql.create(table: Self.tables.accountState).ifNotExists()
             .column("user_id", type: .bigint, .primaryKey(autoIncrement: false))
             .column("verification_queued_at", type: .timestamp)
@@ -26,6 +28,8 @@ struct CreateShopTables: AsyncMigration {
         for table in [Self.tables.accountState, Self.tables.revertsUsed, Self.tables.verificationCodes, Self.tables.verificationRecipients, Self.tables.rateLimits] {
             try await sql.drop(table: table).ifExists().run()
         }
-        try await Self.tables.queue.drop(on: sql)
+        for table in [Self.tables.queue.leaders, Self.tables.queue.jobs] {
+            try await sql.drop(table: table).ifExists().run()
+        }
     }
 }
