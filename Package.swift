@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/jwt.git", from: "5.2.0"),
@@ -95,6 +96,8 @@ let package = Package(
             name: "Verification",
             dependencies: [
                 "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue",
+                "DjangoPasswords",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "LeafKit", package: "leaf-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SQLKit", package: "sql-kit"),

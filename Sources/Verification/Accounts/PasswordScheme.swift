@@ -1,47 +1,52 @@
 import DjangoPasswords
+import HummingbirdBcrypt
 import Logging
-import Vapor
-import Verification
 
 /// How the accounts' passwords are hashed: bcrypt in the service's own table, Django's pbkdf2_sha256 in a shop's.
 /// Both take a quarter second or so; callers run them on the thread pool.
-protocol PasswordScheme: Sendable {
+package protocol PasswordScheme: Sendable {
     /// The longest password, in UTF-8 bytes, the scheme reads in full; nil when there is no such limit.
     var maximumPasswordBytes: Int? { get }
     func hash(_ password: String) throws -> String
     func verify(_ password: String, against hash: String, logger: Logger) throws -> Bool
 }
 
-struct BcryptScheme: PasswordScheme {
+package struct BcryptScheme: PasswordScheme {
     /// bcrypt reads only this many bytes of a password: a longer one would be cut without a word, and every
     /// password sharing its first 72 bytes would sign in.
-    static let maximumPasswordBytes = 72
-    let cost: Int
+    package static let maximumPasswordBytes = 72
+    package let cost: Int
 
-    var maximumPasswordBytes: Int? { Self.maximumPasswordBytes }
+    package var maximumPasswordBytes: Int? { Self.maximumPasswordBytes }
 
-    func hash(_ password: String) throws -> String {
-        try Bcrypt.hash(password, cost: cost)
+    package func hash(_ password: String) throws -> String {
+        Bcrypt.hash(password, cost: UInt8(cost))
     }
 
-    func verify(_ password: String, against hash: String, logger: Logger) throws -> Bool {
+    package func verify(_ password: String, against hash: String, logger: Logger) throws -> Bool {
         // A password longer than bcrypt reads can belong to no account: it is never cut to fit.
         guard password.utf8.count <= Self.maximumPasswordBytes else { return false }
-        return try Bcrypt.verify(password, created: hash)
+        // OpenBSD's bcrypt, which this is, reads `$2a$` and `$2b$`; PHP's `$2y$` is the same algorithm.
+        let hash = hash.hasPrefix("$2y$") ? "$2b$" + hash.dropFirst(4) : hash
+        return Bcrypt.verify(password, hash: hash)
+    }
+
+    package init(cost: Int) {
+        self.cost = cost
     }
 }
 
 /// Django's hashes (`DjangoPassword`): new ones are pbkdf2_sha256 at `iterations`, so the shop signs their users in too.
-struct DjangoScheme: PasswordScheme {
-    let iterations: Int
+package struct DjangoScheme: PasswordScheme {
+    package let iterations: Int
 
-    var maximumPasswordBytes: Int? { nil }
+    package var maximumPasswordBytes: Int? { nil }
 
-    func hash(_ password: String) throws -> String {
+    package func hash(_ password: String) throws -> String {
         DjangoPassword.make(password, iterations: iterations)
     }
 
-    func verify(_ password: String, against hash: String, logger: Logger) throws -> Bool {
+    package func verify(_ password: String, against hash: String, logger: Logger) throws -> Bool {
         switch DjangoPassword.verify(password, against: hash) {
         case .matches: return true
         case .doesNotMatch, .unusable: return false
@@ -50,5 +55,9 @@ struct DjangoScheme: PasswordScheme {
                            metadata: ["hasher": "\(hasher)"])
             return false
         }
+    }
+
+    package init(iterations: Int) {
+        self.iterations = iterations
     }
 }
