@@ -12,6 +12,8 @@ import Verification
 /// middleware, the commands and the workers that use them.
 struct AppServices: Sendable {
     let settings: Settings
+    /// Signs and verifies the session JWTs.
+    let sessionKeys: SessionKeys
     /// The app's one clock: the resend throttle, the rate limit's windows, verification tokens and session JWTs.
     /// The queue's leases and run times are the database's clock (`QueueClock`), the same on every host.
     let clock: @Sendable () -> Date
@@ -40,9 +42,10 @@ struct AppServices: Sendable {
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
     /// the SMTP pool when it shuts down.
-    init(settings: Settings, clock: @escaping @Sendable () -> Date, database: any SQLDatabase, renderer: MailRenderer,
+    init(settings: Settings, sessionKeys: SessionKeys, clock: @escaping @Sendable () -> Date, database: any SQLDatabase, renderer: MailRenderer,
          eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.settings = settings
+        self.sessionKeys = sessionKeys
         self.clock = clock
         accounts = settings.accounts.table
         switch settings.accounts {

@@ -1,7 +1,6 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
-import JWT
 import Leaf
 import SQLKit
 import Vapor
@@ -32,15 +31,11 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
         guard missing.isEmpty else { throw DeploymentFilesMissing(missing: missing) }
         for warning in settings.productionWarnings { app.logger.warning("\(warning)") }
     }
-        // Sessions are signed with SECRET_KEY (the default key) and verified against it and then each fallback.
-    await app.jwt.keys.add(hmac: HMACKey(from: settings.secretKey), digestAlgorithm: .sha256)
-    for (index, key) in settings.secretKeyFallbacks.enumerated() {
-        await app.jwt.keys.add(hmac: HMACKey(from: key), digestAlgorithm: .sha256, kid: JWKIdentifier(string: "fallback-\(index + 1)"))
-    }
     app.directory.viewsDirectory = settings.mail.templatesDirectory
     app.directory.publicDirectory = settings.publicDirectory
     app.views.use(.leaf)
-    let services = AppServices(settings: settings, clock: clock, database: app.db.sql,
+    let sessionKeys = await SessionKeys(secretKey: settings.secretKey, fallbacks: settings.secretKeyFallbacks)
+    let services = AppServices(settings: settings, sessionKeys: sessionKeys, clock: clock, database: app.db.sql,
                                renderer: MailRenderer(app.leaf.renderer), eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     if let pool = services.smtpPool { app.lifecycle.use(SMTPPoolShutdown(pool: pool)) }
 

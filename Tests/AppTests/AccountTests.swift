@@ -82,7 +82,7 @@ struct AccountTests {
             let account = try await client.register()
             var expired = SessionToken(userID: account.id, username: account.username, lifetime: 60, now: Date())
             expired.exp.value = Date().addingTimeInterval(-1)
-            let expiredToken = try await app.jwt.keys.sign(expired)
+            let expiredToken = try await app.services.sessionKeys.sign(expired)
             #expect(try await client.send(.GET, "/user/", token: expiredToken).status == .unauthorized)
             let forged = account.token.dropLast(4) + "AAAA"
             #expect(try await client.send(.GET, "/user/", token: String(forged)).status == .unauthorized)

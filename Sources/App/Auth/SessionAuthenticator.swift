@@ -1,4 +1,3 @@
-import JWT
 import Vapor
 import Verification
 
@@ -7,15 +6,17 @@ import Verification
 /// `userNotFound` when the account is gone, so a signed-in request costs no database round trip of its own.
 /// The 401 bodies are the seed's.
 struct SessionAuthenticator: AsyncMiddleware {
+    let keys: SessionKeys
+
     static let schemes: Set<String> = ["jwt", "bearer"]
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        request.auth.login(try await Self.session(of: request))
+        request.auth.login(try await session(of: request))
         return try await next.respond(to: request)
     }
 
     /// The request's verified session, or the 401 that says why there is none.
-    static func session(of request: Request) async throws -> SessionToken {
+    func session(of request: Request) async throws -> SessionToken {
         guard let token = Self.credential(in: request.headers) else {
             throw Self.unauthorized(.detail("身份认证信息未提供。"))
         }
@@ -24,7 +25,7 @@ struct SessionAuthenticator: AsyncMiddleware {
             throw Self.invalidToken
         }
         let session: SessionToken
-        do { session = try await request.application.jwt.keys.verify(token, as: SessionToken.self, iteratingKeys: true) } catch {
+        do { session = try await keys.verify(token) } catch {
             request.logger.debug("session token refused", metadata: ["reason": "\(type(of: error))"])
             throw Self.invalidToken
         }
@@ -47,3 +48,5 @@ struct SessionAuthenticator: AsyncMiddleware {
         APIError(status: .unauthorized, body: body, headers: ["WWW-Authenticate": #"JWT realm="api""#])
     }
 }
+
+extension SessionToken: Authenticatable {}

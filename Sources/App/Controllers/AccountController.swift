@@ -1,5 +1,4 @@
 import Fluent
-import JWT
 import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
@@ -15,7 +14,7 @@ struct AccountController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.grouped(limited("register")).post("users", use: register)
         routes.grouped(limited("sign-in")).post("authorizations", use: signIn)
-        routes.grouped(SessionAuthenticator()).get("user", use: profile)
+        routes.grouped(SessionAuthenticator(keys: services.sessionKeys)).get("user", use: profile)
     }
 
     private func limited(_ scope: String) -> [any Middleware] {
@@ -79,7 +78,7 @@ struct AccountController: RouteCollection {
     }
 
     func sessionToken(userID: Int64, username: String, request: Request) async throws -> String {
-        try await request.jwt.sign(SessionToken(userID: userID, username: username, lifetime: services.settings.jwtExpiration,
+        try await services.sessionKeys.sign(SessionToken(userID: userID, username: username, lifetime: services.settings.jwtExpiration,
                                                 now: services.clock()))
     }
 }

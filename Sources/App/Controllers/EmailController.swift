@@ -22,7 +22,7 @@ struct EmailController: RouteCollection {
     static let legacyGetOff = "此链接须在验证页面上点击“确认”完成验证：请打开邮件中的链接（POST /emails/verification/）。"
 
     func boot(routes: any RoutesBuilder) throws {
-        let signedIn = routes.grouped(SessionAuthenticator())
+        let signedIn = routes.grouped(SessionAuthenticator(keys: services.sessionKeys))
         signedIn.put("email", use: change)
         signedIn.patch("email", use: change)
         routes.get("emails", "verification", use: verifyByGet)
@@ -103,7 +103,7 @@ struct EmailController: RouteCollection {
     }
 
     private func confirm(code: String, request: Request) async throws -> ConfirmationResponse {
-        let session = try await SessionAuthenticator.session(of: request)
+        let session = try await SessionAuthenticator(keys: services.sessionKeys).session(of: request)
         guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw CodeAttempt.malformedRefusal
         }

@@ -1,22 +1,21 @@
-import JWT
-import Vapor
-import Verification
+import Foundation
+import JWTKit
 
 /// The JWT a signed-in client sends, HS256 over `SECRET_KEY`. The service writes djangorestframework-jwt's
 /// `{user_id, username, exp}`, as the seed did; it also takes a Django shop's simplejwt access tokens
 /// (`{token_type: "access", user_id, exp, iat, jti}`, where simplejwt 5.5 writes `user_id` as a string). Any
 /// other `token_type` (simplejwt's refresh tokens) is refused.
-struct SessionToken: JWTPayload, Authenticatable {
-    var userID: Int64
+package struct SessionToken: JWTPayload {
+    package var userID: Int64
     /// Absent from simplejwt's tokens; nothing depends on it.
-    var username: String?
-    var exp: ExpirationClaim
+    package var username: String?
+    package var exp: ExpirationClaim
     /// Not written by us; honoured when another issuer sets it.
-    var nbf: NotBeforeClaim?
+    package var nbf: NotBeforeClaim?
     /// simplejwt's; refused unless `access`.
-    var tokenType: String?
+    package var tokenType: String?
 
-    enum CodingKeys: String, CodingKey {
+    package enum CodingKeys: String, CodingKey {
         case userID = "user_id"
         case username
         case exp
@@ -24,13 +23,13 @@ struct SessionToken: JWTPayload, Authenticatable {
         case tokenType = "token_type"
     }
 
-    init(userID: Int64, username: String, lifetime: Int64, now: Date) {
+    package init(userID: Int64, username: String, lifetime: Int64, now: Date) {
         self.userID = userID
         self.username = username
         self.exp = ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + TimeInterval(lifetime)).rounded(.down)))
     }
 
-    init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let number = try? container.decode(Int64.self, forKey: .userID) {
             userID = number
@@ -45,7 +44,7 @@ struct SessionToken: JWTPayload, Authenticatable {
         tokenType = try container.decodeIfPresent(String.self, forKey: .tokenType)
     }
 
-    func verify(using algorithm: some JWTAlgorithm) async throws {
+    package func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
         try nbf?.verifyNotBefore()
         if let tokenType, tokenType != "access" {
