@@ -1,7 +1,6 @@
 import Fluent
 import FluentPostgresDriver
 import FluentSQLiteDriver
-import Leaf
 import SQLKit
 import Vapor
 import Verification
@@ -31,12 +30,12 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
         guard missing.isEmpty else { throw DeploymentFilesMissing(missing: missing) }
         for warning in settings.productionWarnings { app.logger.warning("\(warning)") }
     }
-    app.directory.viewsDirectory = settings.mail.templatesDirectory
     app.directory.publicDirectory = settings.publicDirectory
-    app.views.use(.leaf)
     let sessionKeys = await SessionKeys(secretKey: settings.secretKey, fallbacks: settings.secretKeyFallbacks)
+    let renderer = MailRenderer(templatesDirectory: settings.mail.templatesDirectory, cachesTemplates: app.environment != .development,
+                                eventLoop: app.eventLoopGroup.any())
     let services = AppServices(settings: settings, sessionKeys: sessionKeys, clock: clock, database: app.db.sql,
-                               renderer: MailRenderer(app.leaf.renderer), eventLoopGroup: app.eventLoopGroup, logger: app.logger)
+                               renderer: renderer, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     if let pool = services.smtpPool { app.lifecycle.use(SMTPPoolShutdown(pool: pool)) }
 
     app.routes.defaultMaxBodySize = "64kb"

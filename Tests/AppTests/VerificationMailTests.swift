@@ -46,7 +46,8 @@ struct VerificationMailTests {
 
     @Test func theAddressAndLinkAreHTMLEscapedInTheHTMLPart() async throws {
         try await withMeiduo { app in
-            let renderer = MailRenderer(app.leaf.renderer)
+            let renderer = MailRenderer(templatesDirectory: app.services.settings.mail.templatesDirectory, cachesTemplates: false,
+                                        eventLoop: app.eventLoopGroup.any())
             let bodies = try await renderer.render(VerificationMail.templateName, subject: "s", context: VerificationMail.Context(
                 siteName: "美多商城", email: "a&b'<x>@example.com", username: "u<1>", link: "http://h/p?token=a&x=\"1\"", expiresHours: 24, code: "012345", codeMinutes: 30))
             #expect(bodies.html.contains("a&amp;b&#39;&lt;x&gt;@example.com") || bodies.html.contains("a&amp;b&#x27;&lt;x&gt;@example.com"))

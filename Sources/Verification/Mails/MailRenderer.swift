@@ -1,4 +1,6 @@
 import LeafKit
+import NIOCore
+import NIOPosix
 
 /// What a mail's templates are given, as Leaf's values.
 package protocol MailContext: Sendable {
@@ -11,9 +13,15 @@ package protocol MailContext: Sendable {
 package struct MailRenderer: Sendable {
     private let renderer: SharedRenderer
 
-    /// One renderer for the life of the process (`app.leaf.renderer` makes a new one on every access).
-    package init(_ leaf: LeafRenderer) {
-        renderer = SharedRenderer(leaf)
+    /// One renderer for the life of the process, reading `templatesDirectory` (and nothing outside it). With
+    /// `cachesTemplates` false (development), an edited template is read again on the next mail.
+    package init(templatesDirectory: String, cachesTemplates: Bool, eventLoop: any EventLoop) {
+        let cache = DefaultLeafCache()
+        cache.isEnabled = cachesTemplates
+        let files = NIOLeafFiles(fileio: NonBlockingFileIO(threadPool: .singleton), limits: .default,
+                                 sandboxDirectory: templatesDirectory, viewDirectory: templatesDirectory)
+        renderer = SharedRenderer(LeafRenderer(configuration: LeafConfiguration(rootDirectory: templatesDirectory), cache: cache,
+                                               sources: .singleSource(files), eventLoop: eventLoop))
     }
 
     /// The mail made from the templates `mail/NAME_text.leaf` and `mail/NAME_html.leaf` given `context`.
