@@ -73,6 +73,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A connection's whole-request and keep-alive deadlines, as channel handlers: no web framework.
+        .target(name: "HTTPLimits", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+        ]),
         .target(name: "Bounces", dependencies: ["ConstantTime", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Mail",
@@ -113,7 +118,7 @@ let package = Package(
         .target(
             name: "App",
             dependencies: [
-                "Verification", "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
+                "Verification", "HTTPLimits", "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -143,8 +148,9 @@ let package = Package(
         // Benchmarks (bench/), not shipped.
         .executableTarget(name: "TokenBench", dependencies: ["SignedToken", "MeiduoTokens"], path: "bench/Sources/TokenBench"),
         .executableTarget(name: "FrameGate", dependencies: [
-            "App", "Verification", "MeiduoTokens", "PythonJSON",
+            "App", "Verification", "HTTPLimits", "MeiduoTokens", "PythonJSON",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "SQLKit", package: "sql-kit"),
@@ -169,6 +175,15 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .testTarget(name: "HTTPLimitsTests", dependencies: [
+            "HTTPLimits",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "BouncesTests", dependencies: ["Bounces", "TestSupport"]),
         .testTarget(name: "SMTPServerTests", dependencies: [

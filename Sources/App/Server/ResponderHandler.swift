@@ -1,3 +1,4 @@
+import HTTPLimits
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1

@@ -13,7 +13,7 @@ import SQLKit
 
 /// The gate before the move to Hummingbird 2: `/healthz` and the seed's `GET /emails/verification/?token=` on
 /// Hummingbird's server and router, over the service's own settings, database setup, token check, activation,
-/// delivery log and metrics, with the headers every answer of the service carries. `bench/frame-gate` runs it
+/// delivery log and metrics, with the headers every answer of the service carries and its connection limits. `bench/frame-gate` runs it
 /// beside `meiduo serve` on the same database and measures both. Not shipped.
 @main
 struct FrameGate {
@@ -46,7 +46,12 @@ struct FrameGate {
             }
             return json(.ok, [("message", .string("OK"))])
         }
-        let app = Hummingbird.Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        let http = settings.http
+        let app = Hummingbird.Application(
+            router: router,
+            server: .http1(requestTimeout: .seconds(Int64(http.headerTimeout)), keepAliveTimeout: .seconds(Int64(http.keepAliveTimeout))),
+            configuration: .init(address: .hostname("127.0.0.1", port: port), availableConnectionsDelegate: .maximum(http.connectionCap, logger: logger)),
+            logger: logger)
         try await app.runService()
         await databases.shutdownAsync()
     }

@@ -1,23 +1,22 @@
 import NIOCore
-import Verification
 
-/// Runs one connection's `ConnectionDeadlines` on its event loop: the front handler reports bytes, the responder
-/// handler reports requests and responses, and once a deadline has passed the connection is answered 408 (if a
+/// Runs one connection's `ConnectionDeadlines` on its event loop: the front handler (`ConnectionGuardHandler`)
+/// reports bytes, a handler that sees HTTP messages (`HTTPPartDeadlineHandler`) reports requests and responses, and once a deadline has passed the connection is answered 408 (if a
 /// request was due) and closed. A state change only moves the deadline; one repeated check a connection, a
 /// quarter of the shorter timeout apart (at most a second), acts on it, so no timer is set or cancelled per
 /// request. Shared by the two handlers of one channel, so never across threads.
-final class ConnectionTimer {
+public final class ConnectionTimer {
     private var deadlines: ConnectionDeadlines
     private var deadline: NIODeadline?
     private var check: RepeatedTask?
     private var context: ChannelHandlerContext?
 
-    init(_ deadlines: ConnectionDeadlines) {
+    public init(_ deadlines: ConnectionDeadlines) {
         self.deadlines = deadlines
     }
 
     /// `context` is the front handler's, so that the 408 goes out as raw bytes below the HTTP encoder.
-    func start(context: ChannelHandlerContext) {
+    public func start(context: ChannelHandlerContext) {
         guard self.context == nil else { return }
         self.context = context
         let shorter = min(deadlines.requestTimeout, deadlines.keepAliveTimeout)
@@ -29,11 +28,11 @@ final class ConnectionTimer {
         apply(deadlines.connected())
     }
 
-    func bytesArrived() { apply(deadlines.bytesArrived()) }
-    func requestComplete() { apply(deadlines.requestComplete()) }
-    func responseComplete() { apply(deadlines.responseComplete()) }
+    public func bytesArrived() { apply(deadlines.bytesArrived()) }
+    public func requestComplete() { apply(deadlines.requestComplete()) }
+    public func responseComplete() { apply(deadlines.responseComplete()) }
 
-    func stop() {
+    public func stop() {
         check?.cancel()
         check = nil
         context = nil
@@ -66,31 +65,31 @@ final class ConnectionTimer {
 }
 
 /// First in each connection's pipeline: starts its deadlines and reports every arriving byte to them.
-final class ConnectionGuardHandler: ChannelInboundHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
+public final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChannelHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
 
     private let timer: ConnectionTimer
 
-    init(timer: ConnectionTimer) {
+    public init(timer: ConnectionTimer) {
         self.timer = timer
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { timer.start(context: context) }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         timer.start(context: context)
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         timer.stop()
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         timer.bytesArrived()
         context.fireChannelRead(data)
     }

@@ -1,12 +1,11 @@
 import NIOCore
-import Verification
 
 /// When a connection must have sent something, as a plain state machine: a request in full (head and body) within
 /// `requestTimeout` of its first byte — or of the connection's start —, and, between requests, its next byte
 /// within `keepAliveTimeout`. A client that trickles a request head line by line, or holds an idle connection open,
 /// is closed instead of holding a file descriptor for as long as it likes.
-struct ConnectionDeadlines {
-    enum Action: Equatable {
+public struct ConnectionDeadlines: Sendable {
+    public enum Action: Equatable, Sendable {
         /// (Re)start the one timer.
         case arm(TimeAmount)
         case disarm
@@ -14,27 +13,27 @@ struct ConnectionDeadlines {
     }
 
     /// What the connection owes when the timer fires: a request (answer 408, then close) or nothing (just close).
-    enum State: Equatable {
+    public enum State: Equatable, Sendable {
         case receiving, responding, idle
     }
 
-    let requestTimeout: TimeAmount
-    let keepAliveTimeout: TimeAmount
-    private(set) var state = State.receiving
+    public let requestTimeout: TimeAmount
+    public let keepAliveTimeout: TimeAmount
+    public private(set) var state = State.receiving
     /// Bytes of the next request that arrived while a response was being made (pipelining).
     private var nextRequestStarted = false
 
-    init(requestTimeout: TimeAmount, keepAliveTimeout: TimeAmount) {
+    public init(requestTimeout: TimeAmount, keepAliveTimeout: TimeAmount) {
         self.requestTimeout = requestTimeout
         self.keepAliveTimeout = keepAliveTimeout
     }
 
-    mutating func connected() -> Action {
+    public mutating func connected() -> Action {
         state = .receiving
         return .arm(requestTimeout)
     }
 
-    mutating func bytesArrived() -> Action {
+    public mutating func bytesArrived() -> Action {
         switch state {
         case .idle:
             state = .receiving
@@ -47,13 +46,13 @@ struct ConnectionDeadlines {
         }
     }
 
-    mutating func requestComplete() -> Action {
+    public mutating func requestComplete() -> Action {
         state = .responding
         nextRequestStarted = false
         return .disarm
     }
 
-    mutating func responseComplete() -> Action {
+    public mutating func responseComplete() -> Action {
         guard state == .responding else { return .none }
         if nextRequestStarted {
             state = .receiving

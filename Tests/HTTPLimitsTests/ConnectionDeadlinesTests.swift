@@ -1,10 +1,9 @@
 import NIOCore
 import Testing
 
-@testable import App
-@testable import Verification
+import HTTPLimits
 
-/// The HTTP server's deadlines as decisions: when the one timer is armed, for how long, and what is owed.
+/// A connection's deadlines as decisions: when the one timer is armed, for how long, and what is owed.
 struct ConnectionDeadlinesTests {
     let request = TimeAmount.seconds(10)
     let keepAlive = TimeAmount.seconds(30)
