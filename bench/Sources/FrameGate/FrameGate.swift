@@ -18,6 +18,8 @@ import SQLKit
 @main
 struct FrameGate {
     static func main() async throws {
+        // As `meiduo` does: handlers run on the event loops, not hopping to Swift's cooperative pool and back.
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let arguments = CommandLine.arguments
         let port = arguments.count > 1 ? Int(arguments[1]) ?? 8090 : 8090
         var logger = Logger(label: "frame-gate")
