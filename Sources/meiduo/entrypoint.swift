@@ -10,10 +10,9 @@ enum Entrypoint {
         var environment = try Environment.detect()
         let levelLowered = LogLevelCeiling.apply(to: &environment)
         if try !StructuredLogHandler.Format.bootstrapFromEnvironment() {
-            // Vapor's console format, with control characters escaped.
+            // The console format, with control characters escaped.
             try LoggingSystem.bootstrap(from: &environment) { level in
-                let console = Terminal()
-                return { label in SafeLogHandler(ConsoleLogger(label: label, console: console, level: level)) }
+                { label in SafeLogHandler(ConsoleLogHandler(label: label, level: level)) }
             }
         }
         let app = try await Application.make(environment)
