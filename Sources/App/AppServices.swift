@@ -36,6 +36,8 @@ struct AppServices: Sendable {
     let verificationCodes: VerificationCodes
     let deliveries: DeliveryLog
     let addressActivation: AddressActivation
+    let emailChanges: EmailChanges
+    let codeConfirmations: CodeConfirmations
     let suppressions: Suppressions
     /// Each mail's signed envelope sender, when `BOUNCE_ADDRESS` is set.
     let bounceAddress: BounceAddress?
@@ -60,12 +62,15 @@ struct AppServices: Sendable {
         self.metrics = metrics
         deliveries = DeliveryLog(table: tables.deliveries, clock: clock, metrics: metrics)
         addressActivation = AddressActivation(accounts: accounts, deliveries: deliveries, metrics: metrics, clock: clock)
+        codeConfirmations = CodeConfirmations(accounts: accounts, codes: verificationCodes, metrics: metrics, clock: clock)
         suppressions = Suppressions(table: tables.suppressions, days: settings.bounces.suppressDays)
         bounceAddress = settings.bounces.address.flatMap { BounceAddress(base: $0, secrets: [settings.secretKey] + settings.secretKeyFallbacks) }
         var queueConfiguration = settings.queue.queue
         queueConfiguration.onEnqueued = { metrics.jobEnqueued(kind: $0) }
         queueConfiguration.tables = tables.queue
         jobQueue = JobQueue(database: database, configuration: queueConfiguration)
+        emailChanges = EmailChanges(accounts: accounts, suppressions: suppressions, jobs: jobQueue, recipients: recipientLimit,
+                                    deliveries: deliveries, metrics: metrics, resendInterval: settings.verifyEmailResendInterval, clock: clock)
         emailVerifier = EmailVerifier(settings: settings, clock: clock)
         revertLinks = RevertLinks(settings: settings, clock: clock)
         addressRevert = AddressRevert(accounts: accounts, tables: tables)

@@ -2,9 +2,23 @@ import Vapor
 import Verification
 
 func routes(_ app: Application, services: AppServices) throws {
-    try app.register(collection: AccountController(services: services))
-    try app.register(collection: EmailController(services: services))
-    try app.register(collection: RevertController(services: services))
+    let settings = services.settings
+    try app.register(collection: AccountController(
+        accounts: services.accounts, passwords: services.passwords, unknownUserPasswordHash: services.unknownUserPasswordHash,
+        sessionKeys: services.sessionKeys, sessionLifetime: settings.jwtExpiration, deliveries: services.deliveries,
+        rateLimited: { scope in
+            settings.authRateLimit.map {
+                [RateLimitMiddleware(scope: scope, limit: $0, table: services.tables.rateLimits, clientHeader: settings.rateLimitClientHeader,
+                                     trustedHops: settings.rateLimitTrustedProxies, clock: services.clock)]
+            } ?? []
+        },
+        clock: services.clock))
+    try app.register(collection: EmailController(
+        sessions: SessionAuthenticator(keys: services.sessionKeys), changes: services.emailChanges, verifier: services.emailVerifier,
+        activation: services.addressActivation, codes: services.codeConfirmations, metrics: services.metrics,
+        legacyGetVerify: services.settings.legacyGetVerify, defaultLanguage: services.settings.mail.defaultLanguage))
+    try app.register(collection: RevertController(links: services.revertLinks, reverts: services.addressRevert, metrics: services.metrics,
+                                                  clock: services.clock))
     try app.register(collection: HealthController(settings: services.settings))
     try app.register(collection: MetricsController(services: services))
     // The public directory's files answer the GETs no API route takes. Behind the router rather than as global

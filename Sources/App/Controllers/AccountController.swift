@@ -9,40 +9,40 @@ struct AccountController: RouteCollection {
     static let badCredentials = "无法使用提供的认证信息登录。"
     static let usernameTaken = "已存在一位使用该名字的用户。"
 
-    let services: AppServices
+    let accounts: any AccountTable.Type
+    let passwords: any PasswordScheme
+    let unknownUserPasswordHash: UnknownUserPasswordHash
+    let sessionKeys: SessionKeys
+    /// Seconds a session JWT is valid (`JWT_EXPIRATION`).
+    let sessionLifetime: Int64
+    let deliveries: DeliveryLog
+    /// The rate limit in front of registration and sign-in, per scope; empty when `AUTH_RATE_LIMIT=off`.
+    let rateLimited: @Sendable (_ scope: String) -> [any Middleware]
+    let clock: @Sendable () -> Date
 
     func boot(routes: any RoutesBuilder) throws {
-        routes.grouped(limited("register")).post("users", use: register)
-        routes.grouped(limited("sign-in")).post("authorizations", use: signIn)
-        routes.grouped(SessionAuthenticator(keys: services.sessionKeys)).get("user", use: profile)
-    }
-
-    private func limited(_ scope: String) -> [any Middleware] {
-        services.settings.authRateLimit.map {
-            [RateLimitMiddleware(scope: scope, limit: $0, table: services.tables.rateLimits,
-                                 clientHeader: services.settings.rateLimitClientHeader,
-                                 trustedHops: services.settings.rateLimitTrustedProxies, clock: services.clock)]
-        } ?? []
+        routes.grouped(rateLimited("register")).post("users", use: register)
+        routes.grouped(rateLimited("sign-in")).post("authorizations", use: signIn)
+        routes.grouped(SessionAuthenticator(keys: sessionKeys)).get("user", use: profile)
     }
 
     func register(request: Request) async throws -> Response {
         let input = try RegistrationRequest(form: FormFields.decode(from: request),
-                                            maximumPasswordBytes: services.passwords.maximumPasswordBytes)
+                                            maximumPasswordBytes: passwords.maximumPasswordBytes)
         let database = request.db.sql
-        if try await SignInAccount.usernameTaken(input.username, in: services.accounts, on: database) {
+        if try await SignInAccount.usernameTaken(input.username, in: accounts, on: database) {
             throw APIError.fields([("username", [Self.usernameTaken])])
         }
-        let passwords = services.passwords
+        let passwords = passwords
         let hash = try await request.application.threadPool.runIfActive { try passwords.hash(input.password) }
         let id: Int64
         do {
-            id = try await services.accounts.insert(username: input.username, passwordHash: hash, email: input.email,
-                                                    at: services.clock(), on: database)
+            id = try await accounts.insert(username: input.username, passwordHash: hash, email: input.email, at: clock(), on: database)
         } catch {
             // Lost a race with another registration; any other refusal (a shop's column this service does not
             // fill) is the operator's to see.
             guard (error as? any DatabaseError)?.isConstraintFailure == true,
-                  try await SignInAccount.usernameTaken(input.username, in: services.accounts, on: database) else { throw error }
+                  try await SignInAccount.usernameTaken(input.username, in: accounts, on: database) else { throw error }
             throw APIError.fields([("username", [Self.usernameTaken])])
         }
         let body = RegistrationResponse(id: id, username: input.username, email: input.email,
@@ -54,10 +54,10 @@ struct AccountController: RouteCollection {
     /// answer's timing does not tell which usernames exist.
     func signIn(request: Request) async throws -> LoginResponse {
         let input = try LoginRequest(form: FormFields.decode(from: request))
-        let account = try await SignInAccount.find(username: input.username, in: services.accounts, on: request.db.sql)
+        let account = try await SignInAccount.find(username: input.username, in: accounts, on: request.db.sql)
         let hash: String
-        if let account { hash = account.passwordHash } else { hash = try await services.unknownUserPasswordHash.value(request) }
-        let passwords = services.passwords
+        if let account { hash = account.passwordHash } else { hash = try await unknownUserPasswordHash.value(request) }
+        let passwords = passwords
         let logger = request.logger
         let matches = try await request.application.threadPool.runIfActive {
             try passwords.verify(input.password, against: hash, logger: logger)
@@ -70,16 +70,15 @@ struct AccountController: RouteCollection {
     func profile(request: Request) async throws -> ProfileResponse {
         let session = try request.auth.require(SessionToken.self)
         let database = request.db.sql
-        guard let user = try await SignedInUser.find(session.userID, in: services.accounts, on: database) else {
+        guard let user = try await SignedInUser.find(session.userID, in: accounts, on: database) else {
             throw SessionAuthenticator.userNotFound
         }
-        let latest = user.email.isEmpty ? nil : try await services.deliveries.latest(address: user.email, on: database)
+        let latest = user.email.isEmpty ? nil : try await deliveries.latest(address: user.email, on: database)
         return ProfileResponse(user: user, latestDelivery: latest)
     }
 
     func sessionToken(userID: Int64, username: String, request: Request) async throws -> String {
-        try await services.sessionKeys.sign(SessionToken(userID: userID, username: username, lifetime: services.settings.jwtExpiration,
-                                                now: services.clock()))
+        try await sessionKeys.sign(SessionToken(userID: userID, username: username, lifetime: sessionLifetime, now: clock()))
     }
 }
 

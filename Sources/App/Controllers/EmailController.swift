@@ -8,7 +8,14 @@ import Verification
 /// (`GET /emails/verification/status/`) and its button confirms (`POST /emails/verification/`); the seed's
 /// `GET /emails/verification/?token=` verifies too unless `LEGACY_GET_VERIFY=false`.
 struct EmailController: RouteCollection {
-    let services: AppServices
+    let sessions: SessionAuthenticator
+    let changes: EmailChanges
+    let verifier: EmailVerifier
+    let activation: AddressActivation
+    let codes: CodeConfirmations
+    let metrics: ServiceMetrics
+    let legacyGetVerify: Bool
+    let defaultLanguage: MailLanguage
 
     static let missingToken = "缺少token"
     static let invalidToken = "无效token"
@@ -22,7 +29,7 @@ struct EmailController: RouteCollection {
     static let legacyGetOff = "此链接须在验证页面上点击“确认”完成验证：请打开邮件中的链接（POST /emails/verification/）。"
 
     func boot(routes: any RoutesBuilder) throws {
-        let signedIn = routes.grouped(SessionAuthenticator(keys: services.sessionKeys))
+        let signedIn = routes.grouped(sessions)
         signedIn.put("email", use: change)
         signedIn.patch("email", use: change)
         routes.get("emails", "verification", use: verifyByGet)
@@ -36,34 +43,23 @@ struct EmailController: RouteCollection {
     func change(request: Request) async throws -> EmailChangeResponse {
         let input = try EmailChangeRequest(form: FormFields.decode(from: request))
         let session = try request.auth.require(SessionToken.self)
-        let userID = session.userID
-        if let bounce = try await services.suppressions.active(address: input.email, at: services.clock(), on: request.db.sql) {
-            throw Self.suppressed(bounce)
-        }
-        let change = AddressChange(write: AddressChangeWrite(
-            userID: userID, email: input.email, now: services.clock(),
-            resendInterval: services.settings.verifyEmailResendInterval,
-            language: input.language ?? MailLanguage.preferred(acceptLanguage: request.headers.first(name: .acceptLanguage))
-                ?? services.settings.mail.defaultLanguage, jobs: services.jobQueue, recipients: services.recipientLimit,
-            deliveries: services.deliveries))
-        switch try await change.apply(in: AddressStores.store(on: request.db.sql, accounts: services.accounts)) {
-        case .changed: break
-        case .throttled(let seconds): throw APIError.throttled(seconds: seconds)
-        case .recipientThrottled(let seconds):
+        let language = input.language ?? MailLanguage.preferred(acceptLanguage: request.headers.first(name: .acceptLanguage)) ?? defaultLanguage
+        switch try await changes.change(userID: session.userID, to: input.email, language: language, on: request.db.sql) {
+        case .suppressed(let bounce): throw Self.suppressed(bounce)
+        case .changed(.changed): return EmailChangeResponse(id: session.userID, email: input.email)
+        case .changed(.throttled(let seconds)): throw APIError.throttled(seconds: seconds)
+        case .changed(.recipientThrottled(let seconds)):
             throw APIError(status: .tooManyRequests, body: .detail("该邮箱地址最近已收到过验证邮件，请 \(seconds) 秒后再试。"),
                            headers: ["Retry-After": String(seconds)])
-        case .noSuchUser: throw SessionAuthenticator.userNotFound
-        case .contended: throw APIError.detail("该账户正被其他请求同时修改，请稍后重试。", status: .conflict)
+        case .changed(.noSuchUser): throw SessionAuthenticator.userNotFound
+        case .changed(.contended): throw APIError.detail("该账户正被其他请求同时修改，请稍后重试。", status: .conflict)
         }
-        services.jobQueue.wakeUp.signal()
-        services.metrics.funnel("queued")
-        return EmailChangeResponse(id: userID, email: input.email)
     }
 
     /// The seed's view: 400 `缺少token`, 400 `无效token`, or 200 `OK` once the token's user still has the token's
     /// address. Whatever fetches the link verifies — a mail scanner too; `LEGACY_GET_VERIFY=false` answers 410.
     func verifyByGet(request: Request) async throws -> MessageResponse {
-        guard services.settings.legacyGetVerify else {
+        guard legacyGetVerify else {
             throw APIError.message(Self.legacyGetOff, code: "use_post", status: .gone)
         }
         // The seed's bodies exactly: no `code`.
@@ -71,7 +67,7 @@ struct EmailController: RouteCollection {
             throw APIError.message(Self.missingToken)
         }
         let claims: EmailVerificationClaims
-        do { claims = try services.emailVerifier.claims(in: token) } catch {
+        do { claims = try verifier.claims(in: token) } catch {
             request.logger.info("verification token refused: \(error)")
             throw APIError.message(Self.invalidToken)
         }
@@ -84,7 +80,7 @@ struct EmailController: RouteCollection {
     /// What the page shows on load: the link's address and whether it is verified, or why the link cannot verify.
     /// Changes nothing.
     func status(request: Request) async throws -> LinkStatusResponse {
-        services.metrics.verificationLinkViewed()
+        metrics.verificationLinkViewed()
         let (claims, active) = try await current(try Self.token(QueryString.value(of: "token", in: request.url.query)), request: request)
         return LinkStatusResponse(email: claims.email, state: active ? "verified" : "pending")
     }
@@ -103,29 +99,18 @@ struct EmailController: RouteCollection {
     }
 
     private func confirm(code: String, request: Request) async throws -> ConfirmationResponse {
-        let session = try await SessionAuthenticator(keys: services.sessionKeys).session(of: request)
+        let session = try await sessions.session(of: request)
         guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw CodeAttempt.malformedRefusal
         }
-        let database = request.db.sql
-        guard let account = try await SignedInUser.find(session.userID, in: services.accounts, on: database) else {
-            throw SessionAuthenticator.userNotFound
-        }
-        let codes = services.verificationCodes
-        let stored = try await codes.stored(userID: account.id, on: database)
-        switch CodeAttempt.decide(accountEmail: account.email, accountActive: account.emailActive, stored: stored, now: services.clock()) {
+        switch try await codes.confirm(code, userID: session.userID, on: request.db.sql) {
+        case .confirmed(let claims): return try await confirmation(claims, method: "code", request: request)
         case .alreadyVerified: return ConfirmationResponse(state: "already_verified")
         case .expired: throw CodeAttempt.expiredRefusal
         case .tooManyTries: throw CodeAttempt.tooManyTriesRefusal
         case .addressChanged: throw LinkVerification.addressChanged.refusal
-        case .compare(let email):
-            guard let triesLeft = try await codes.reserveTry(userID: account.id, on: database) else { throw CodeAttempt.tooManyTriesRefusal }
-            guard let stored, codes.matches(code, stored, userID: account.id) else {
-                services.metrics.wrongCode()
-                throw triesLeft == 0 ? CodeAttempt.tooManyTriesRefusal : CodeAttempt.wrongCode(triesLeft: triesLeft)
-            }
-            try await codes.remove(userID: account.id, on: database)
-            return try await confirmation(EmailVerificationClaims(userID: account.id, email: email), method: "code", request: request)
+        case .wrongCode(let triesLeft): throw CodeAttempt.wrongCode(triesLeft: triesLeft)
+        case .noSuchUser: throw SessionAuthenticator.userNotFound
         }
     }
 
@@ -147,16 +132,16 @@ struct EmailController: RouteCollection {
     /// The link's claims and whether their address is verified, or the 400 that says why the link cannot verify.
     private func current(_ token: String, request: Request) async throws -> (claims: EmailVerificationClaims, active: Bool) {
         let claims: EmailVerificationClaims
-        do { claims = try services.emailVerifier.claims(in: token) } catch {
+        do { claims = try verifier.claims(in: token) } catch {
             request.logger.info("verification token refused: \(error)")
             throw LinkVerification.decide(token: error).refusal
         }
-        let active = try await services.addressActivation.isActive(claims, on: request.db.sql)
+        let active = try await activation.isActive(claims, on: request.db.sql)
         guard let active else { throw LinkVerification.addressChanged.refusal }
         return (claims, active)
     }
 
     private func activate(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> AccountAddress.Activation {
-        try await services.addressActivation.activate(claims, method: method, on: request.db.sql, logger: request.logger)
+        try await activation.activate(claims, method: method, on: request.db.sql, logger: request.logger)
     }
 }

@@ -12,7 +12,10 @@ struct RevertController: RouteCollection {
     static let expiredMessage = "此链接已过期：请登录后修改邮箱，或联系客服找回账号。"
     static let movedOnMessage = "账户邮箱已不是通知中的新邮箱，无需恢复；如账号异常请联系客服。"
 
-    let services: AppServices
+    let links: RevertLinks
+    let reverts: AddressRevert
+    let metrics: ServiceMetrics
+    let clock: @Sendable () -> Date
 
     func boot(routes: any RoutesBuilder) throws {
         routes.get("emails", "revert", "status", use: status)
@@ -23,7 +26,7 @@ struct RevertController: RouteCollection {
     func status(request: Request) async throws -> RevertStatusResponse {
         let token = try EmailController.token(QueryString.value(of: "token", in: request.url.query))
         let claims = try self.claims(in: token, request: request)
-        let used = try await services.addressRevert.isUsed(token: token, on: request.db.sql)
+        let used = try await reverts.isUsed(token: token, on: request.db.sql)
         return RevertStatusResponse(oldEmail: claims.oldEmail, maskedNewEmail: claims.newEmailMasked,
                                     state: used ? "used" : "pending")
     }
@@ -32,11 +35,9 @@ struct RevertController: RouteCollection {
         var errors = FieldErrors()
         let token = try EmailController.token(try FormFields.decode(from: request).text("token", into: &errors))
         let claims = try self.claims(in: token, request: request)
-        let links = services.revertLinks
-        switch try await services.addressRevert.attempt(token: token, claims: claims, digest: links.digest(of:),
-                                                        at: services.clock(), on: request.db.sql) {
+        switch try await reverts.attempt(token: token, claims: claims, digest: links.digest(of:), at: clock(), on: request.db.sql) {
         case .reverted:
-            services.metrics.revert()
+            metrics.revert()
             request.logger.notice("replaced address put back by its owner's link", metadata: ["user_id": "\(claims.userID)"])
             return ConfirmationResponse(state: "reverted")
         case .alreadyUsed: throw APIError.message(Self.usedMessage, code: "already_used")
@@ -45,7 +46,7 @@ struct RevertController: RouteCollection {
     }
 
     private func claims(in token: String, request: Request) throws -> RevertClaims {
-        do { return try services.revertLinks.claims(in: token) } catch {
+        do { return try links.claims(in: token) } catch {
             request.logger.info("revert token refused: \(error)")
             throw error == .expired ? APIError.message(Self.expiredMessage, code: "expired")
                                     : APIError.message(EmailController.invalidToken, code: "invalid")
