@@ -115,10 +115,22 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The HTTP layer on Hummingbird 2: the server with its connection limits, and (so far) a worker's metrics.
+        .target(
+            name: "API",
+            dependencies: [
+                "Verification", "HTTPLimits", "PythonJSON",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "App",
             dependencies: [
-                "Verification", "HTTPLimits", "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
+                "Verification", "API", "HTTPLimits", "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -148,7 +160,7 @@ let package = Package(
         // Benchmarks (bench/), not shipped.
         .executableTarget(name: "TokenBench", dependencies: ["SignedToken", "MeiduoTokens"], path: "bench/Sources/TokenBench"),
         .executableTarget(name: "FrameGate", dependencies: [
-            "App", "Verification", "HTTPLimits", "MeiduoTokens", "PythonJSON",
+            "API", "App", "Verification", "MeiduoTokens", "PythonJSON",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -200,7 +212,7 @@ let package = Package(
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
-            "App", "Verification", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",
+            "App", "API", "Verification", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -35,6 +35,8 @@ struct AppServices: Sendable {
     let recipientLimit: RecipientLimit
     let verificationCodes: VerificationCodes
     let deliveries: DeliveryLog
+    /// What `/metrics` answers, on the API's server and on a worker's own.
+    let metricsScrape: MetricsScrape
     let addressActivation: AddressActivation
     let emailChanges: EmailChanges
     let codeConfirmations: CodeConfirmations
@@ -86,6 +88,7 @@ struct AppServices: Sendable {
             smtpPool = pool
             mailTransport = SMTPTransport(pool: pool)
         }
+        metricsScrape = MetricsScrape(metrics: metrics, jobs: jobQueue, smtpPool: smtpPool, token: settings.metricsToken)
         let sender = MailSender(
             renderer: renderer,
             transport: MeasuredTransport(base: mailTransport, backend: settings.mail.backend.name, metrics: metrics),

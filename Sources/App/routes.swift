@@ -20,7 +20,7 @@ func routes(_ app: Application, services: AppServices) throws {
     try app.register(collection: RevertController(links: services.revertLinks, reverts: services.addressRevert, metrics: services.metrics,
                                                   clock: services.clock))
     try app.register(collection: HealthController(settings: services.settings))
-    try app.register(collection: MetricsController(services: services))
+    try app.register(collection: MetricsController(scrape: services.metricsScrape))
     // The public directory's files answer the GETs no API route takes. Behind the router rather than as global
     // middleware: FileMiddleware looks each path up on a thread pool, a hop the API's requests need not pay.
     app.grouped(StaticPathGuard(), FileMiddleware(publicDirectory: services.settings.publicDirectory)).get("**") { _ -> Response in

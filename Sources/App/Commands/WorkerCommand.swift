@@ -1,5 +1,6 @@
 import Dispatch
 import NIOConcurrencyHelpers
+import API
 import SQLKit
 import Vapor
 import Verification
@@ -36,8 +37,13 @@ struct WorkerCommand: AsyncCommand {
         try await Schema.requireReady(context.application.db.sql, accounts: services.settings.accounts)
         var metrics: MetricsListener?
         if let port = signature.metricsPort {
-            metrics = try await MetricsListener.start(services: services, hostname: signature.metricsHostname ?? "127.0.0.1",
-                                                      port: port, on: context.application)
+            do {
+                metrics = try await MetricsListener.start(scrape: services.metricsScrape, limits: services.settings.http,
+                                                          hostname: signature.metricsHostname ?? "127.0.0.1", port: port,
+                                                          eventLoopGroup: context.application.eventLoopGroup, logger: context.application.logger)
+            } catch let error as MetricsListenerError {
+                throw UsageError(error.description)
+            }
         }
         let running = services.startWorker(logger: context.application.logger, concurrency: signature.concurrency, queue: signature.queue)
         let received = await TerminationSignal.next()

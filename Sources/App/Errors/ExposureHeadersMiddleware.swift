@@ -1,3 +1,4 @@
+import API
 import Vapor
 import Verification
 
@@ -6,17 +7,12 @@ import Verification
 /// to render. With CORS in use, every answer says it varies by `Origin`, so a cache never hands one origin's
 /// answer to another.
 struct ExposureHeadersMiddleware: AsyncMiddleware {
-    /// The page runs its own inline script and style and may call an API on another origin (`meiduo-api-base`).
-    static let pagePolicy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:; "
-        + "connect-src *; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-    static let apiPolicy = "default-src 'none'; frame-ancestors 'none'"
-
     let corsInUse: Bool
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: request)
         let isPage = response.headers.contentType == .html
-        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: isPage ? Self.pagePolicy : Self.apiPolicy)
+        response.headers.replaceOrAdd(name: "Content-Security-Policy", value: isPage ? ExposurePolicy.page : ExposurePolicy.api)
         response.headers.replaceOrAdd(name: "Referrer-Policy", value: "no-referrer")
         response.headers.replaceOrAdd(name: "X-Content-Type-Options", value: "nosniff")
         response.headers.replaceOrAdd(name: "X-Frame-Options", value: "DENY")

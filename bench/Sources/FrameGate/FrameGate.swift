@@ -1,3 +1,4 @@
+import API
 import App
 import Verification
 import FluentKit

@@ -1,20 +1,19 @@
 import HTTPLimits
-import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
 
 /// Hummingbird's HTTP/1 channel with each connection's deadlines (`HTTPLimits`): the guard first in the pipeline,
-/// sharing the connection's timer with a part handler behind the HTTP codec. What the service's server will run on.
-struct DeadlineHTTP1Channel: ServerChildChannel {
-    typealias Value = HTTP1Channel.Value
+/// sharing the connection's timer with a part handler behind the HTTP codec.
+package struct DeadlineHTTP1Channel: ServerChildChannel {
+    package typealias Value = HTTP1Channel.Value
 
     let responder: HTTPChannelHandler.Responder
     let configuration: HTTP1Channel.Configuration
     let requestTimeout: TimeAmount
     let keepAliveTimeout: TimeAmount
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+    package func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let timer = NIOLoopBound(ConnectionTimer(ConnectionDeadlines(requestTimeout: requestTimeout, keepAliveTimeout: keepAliveTimeout)),
                                  eventLoop: channel.eventLoop)
         var configuration = configuration
@@ -26,14 +25,14 @@ struct DeadlineHTTP1Channel: ServerChildChannel {
         }.flatMap { http1.setup(channel: channel, logger: logger) }
     }
 
-    func handle(value: Value, logger: Logger) async {
+    package func handle(value: Value, logger: Logger) async {
         await HTTP1Channel(responder: responder, configuration: configuration).handle(value: value, logger: logger)
     }
 }
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with a whole-request deadline (answered 408) and a keep-alive deadline on every connection.
-    static func http1(requestTimeout: TimeAmount, keepAliveTimeout: TimeAmount,
+    package static func http1(requestTimeout: TimeAmount, keepAliveTimeout: TimeAmount,
                       configuration: HTTP1Channel.Configuration = .init()) -> HTTPServerBuilder {
         .init { responder in
             DeadlineHTTP1Channel(responder: responder, configuration: configuration,

@@ -1,0 +1,65 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import Verification
+
+/// A worker's own `/metrics` and `/healthz` (`meiduo worker --metrics-port`): Hummingbird's server with the same
+/// connection limits as the API (`HTTPLimits`' deadlines, the connection maximum), serving those two routes and
+/// nothing of the API, so a split deployment scrapes the jobs claimed, processed and dead, the mail send latency
+/// and the SMTP sessions where they happen.
+package struct MetricsListener: Sendable {
+    private let running: Task<Void, any Error>
+
+    /// Listens on `hostname:port` and returns once it does; throws what binding threw.
+    package static func start(scrape: MetricsScrape, limits: HTTPServerSettings, hostname: String, port: Int,
+                              eventLoopGroup: any EventLoopGroup, logger: Logger) async throws -> MetricsListener {
+        let router = Router()
+        router.add(middleware: ExposureHeaders(corsInUse: false))
+        router.get("healthz") { _, _ in JSONAnswer(.ok, [("message", .string("ok"))]) }
+        router.get("metrics") { request, _ in try await metrics(request, scrape: scrape) }
+        let (bound, signal) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
+        let app = Application(
+            router: router,
+            server: .http1(requestTimeout: .seconds(limits.headerTimeout), keepAliveTimeout: .seconds(limits.keepAliveTimeout)),
+            configuration: .init(address: .hostname(hostname, port: port), serverName: nil,
+                                 availableConnectionsDelegate: .maximum(limits.connectionCap, logger: logger)),
+            onServerRunning: { _ in signal.yield(.success(())) },
+            eventLoopGroupProvider: .shared(eventLoopGroup), logger: logger)
+        let running = Task {
+            do { try await app.run() } catch {
+                signal.yield(.failure(error))
+                throw error
+            }
+        }
+        for await outcome in bound {
+            do { try outcome.get() } catch {
+                throw MetricsListenerError(description: "--metrics-port \(port): cannot listen on \(hostname):\(port) (\(error))")
+            }
+            break
+        }
+        logger.notice("worker metrics at http://\(hostname):\(port)/metrics")
+        return MetricsListener(running: running)
+    }
+
+    package func stop() async {
+        running.cancel()
+        _ = await running.result
+    }
+
+    /// `/metrics` in the Prometheus text format, behind `METRICS_TOKEN` when one is set.
+    static func metrics(_ request: Request, scrape: MetricsScrape) async throws -> Response {
+        let parts = request.headers[.authorization]?.split(separator: " ", maxSplits: 1) ?? []
+        let bearer = parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
+        guard scrape.permits(bearer: bearer) else {
+            throw JSONAnswer.detail("身份认证信息未提供。", status: .unauthorized, headers: [.wwwAuthenticate: #"Bearer realm="metrics""#])
+        }
+        return Response(status: .ok, headers: [.contentType: MetricsScrape.contentType],
+                        body: .init(byteBuffer: ByteBuffer(string: try await scrape.text())))
+    }
+}
+
+package struct MetricsListenerError: Error, CustomStringConvertible {
+    package var description: String
+}
