@@ -1,4 +1,3 @@
-import Verification
 /// Reads one parameter from a URL query. Vapor's `request.query` decodes the whole query through Codable, and
 /// Foundation's percent-decoding goes through NSString; each cost more than the token check under load.
 enum QueryString {
