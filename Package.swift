@@ -151,7 +151,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "meiduo", dependencies: [
-            "App",
+            "App", "Verification",
             .product(name: "Vapor", package: "vapor"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),

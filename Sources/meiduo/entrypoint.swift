@@ -3,11 +3,14 @@ import Logging
 import NIOCore
 import NIOPosix
 import Vapor
+import Verification
 
 @main
 enum Entrypoint {
     static func main() async throws {
         var environment = try Environment.detect()
+        // Before anything reads a setting, the log level and format included.
+        DotEnv.load(environment: environment.name)
         let levelLowered = LogLevelCeiling.apply(to: &environment)
         if try !StructuredLogHandler.Format.bootstrapFromEnvironment() {
             // The console format, with control characters escaped.
