@@ -8,7 +8,8 @@ import Foundation
 /// `.env` files, read as the previous release read them: `.env.<environment>` first, then `.env`, each
 /// `KEY=value` line setting a variable the process does not have already (the environment wins). `#` starts a
 /// comment line; a value in double quotes has its quotes removed and `\n` read as a newline, in single quotes only
-/// its quotes removed. Parsing stops at the first line without `=`.
+/// its quotes removed. A key runs to the next `=` (a line without one joins the next), and reading stops when no
+/// `=` is left.
 package enum DotEnv {
     /// Sets, from `directory`'s `.env.<environment>` and `.env`, each variable not set yet; a missing file is skipped.
     package static func load(environment: String, directory: String = FileManager.default.currentDirectoryPath) {
