@@ -160,7 +160,7 @@ let package = Package(
         // Benchmarks (bench/), not shipped.
         .executableTarget(name: "TokenBench", dependencies: ["SignedToken", "MeiduoTokens"], path: "bench/Sources/TokenBench"),
         .executableTarget(name: "FrameGate", dependencies: [
-            "API", "App", "Verification", "MeiduoTokens", "PythonJSON",
+            "API", "App", "Verification", "MeiduoTokens",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -18,7 +18,7 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     let production = app.environment == .production
     try settings.validate(production: production)
     let touchesDatabase = CommandLineIntent.touchesDatabase(app.environment.arguments)
-    try await DatabaseSetup.configure(app.databases, eventLoopGroup: app.eventLoopGroup, logger: app.logger, url: settings.databaseURL,
+    try await DatabaseSetup.configure(app.databases, logger: app.logger, url: settings.databaseURL,
                                       maxConnections: settings.databaseMaxConnections,
                                       statementTimeout: CommandLineIntent.migrates(app.environment.arguments) ? nil : settings.databaseStatementTimeout,
                                       open: touchesDatabase)

@@ -30,9 +30,7 @@ public struct ConsoleLogHandler: LogHandler {
         if logLevel <= .trace { parts.append("[ \(label) ]") }
         parts.append(styled("[ \(event.level.rawValue.uppercased()) ]", event.level))
         parts.append(event.message.description)
-        var merged = metadataProvider?.get() ?? [:]
-        merged.merge(metadata) { $1 }
-        merged.merge(event.metadata ?? [:]) { $1 }
+        let merged = metadata(for: event)
         if !merged.isEmpty {
             parts.append("[" + merged.sorted { $0.key < $1.key }.map { "\($0.key): \(Self.text($0.value))" }.joined(separator: ", ") + "]")
         }

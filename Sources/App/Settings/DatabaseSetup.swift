@@ -12,7 +12,7 @@ package enum DatabaseSetup {
 
     /// Registers the database; with `open`, also makes the SQLite file's folder and tunes its connections (a
     /// command that does not use the database creates nothing).
-    package static func configure(_ databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger, url: DatabaseURL,
+    package static func configure(_ databases: Databases, logger: Logger, url: DatabaseURL,
                                   maxConnections: Int, statementTimeout: Int?, open: Bool) async throws {
         switch url {
         case .sqlite(let path):
@@ -22,7 +22,7 @@ package enum DatabaseSetup {
             }
             // The statements' bound values (password hashes, addresses) are never logged: no SQL log at all.
             databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
-            if open { try await tuneSQLite(databases, eventLoopGroup: eventLoopGroup, logger: logger) }
+            if open { try await tuneSQLite(databases, logger: logger) }
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
             // A statement blocked by a lock, or running away, fails in bounded time and frees its connection.
@@ -45,8 +45,8 @@ package enum DatabaseSetup {
     /// another connection or process waits up to `sqliteBusyTimeoutMilliseconds` rather than failing at once.
     /// `synchronous` and `busy_timeout` are per connection, and the SQLite driver keeps one connection per event
     /// loop, so each loop's connection is set once here.
-    private static func tuneSQLite(_ databases: Databases, eventLoopGroup: any EventLoopGroup, logger: Logger) async throws {
-        for eventLoop in eventLoopGroup.makeIterator() {
+    private static func tuneSQLite(_ databases: Databases, logger: Logger) async throws {
+        for eventLoop in databases.eventLoopGroup.makeIterator() {
             let database = databases.sql(logger: logger, on: eventLoop)
             try await database.raw("PRAGMA journal_mode=WAL").run()
             try await database.raw("PRAGMA synchronous=NORMAL").run()
