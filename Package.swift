@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/fluent-kit.git", from: "1.57.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
         .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
@@ -107,6 +108,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "AsyncKit", package: "async-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -115,16 +117,19 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
-        // The HTTP layer on Hummingbird 2: the server with its connection limits, and (so far) a worker's metrics.
+        // The HTTP layer on Hummingbird 2: routes, middleware and the server with its connection limits.
         .target(
             name: "API",
             dependencies: [
-                "Verification", "HTTPLimits", "PythonJSON",
+                "Verification", "HTTPLimits", "PythonJSON", "MeiduoTokens", "SignedToken",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         .target(
@@ -132,9 +137,9 @@ let package = Package(
             dependencies: [
                 "Verification", "API", "HTTPLimits", "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue", "DjangoPasswords",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "Fluent", package: "fluent"),
                 .product(name: "FluentKit", package: "fluent-kit"),
@@ -215,6 +220,10 @@ let package = Package(
             "App", "API", "Verification", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",
             .product(name: "VaporTesting", package: "vapor"),
             .product(name: "Vapor", package: "vapor"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "FluentKit", package: "fluent-kit"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "Fluent", package: "fluent"),
             .product(name: "SQLKit", package: "sql-kit"),

@@ -21,6 +21,10 @@ package struct JSONAnswer: HTTPResponseError, ResponseGenerator {
     }
 
     package func response(from request: Request, context: some RequestContext) -> Response {
+        response
+    }
+
+    package var response: Response {
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: CompactJSON.value(.object(members)))))

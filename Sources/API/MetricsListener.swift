@@ -18,7 +18,7 @@ package struct MetricsListener: Sendable {
         let router = Router()
         router.add(middleware: ExposureHeaders(corsInUse: false))
         router.get("healthz") { _, _ in JSONAnswer(.ok, [("message", .string("ok"))]) }
-        router.get("metrics") { request, _ in try await metrics(request, scrape: scrape) }
+        router.get("metrics", use: MetricsController(scrape: scrape).metrics)
         let (bound, signal) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
         let app = Application(
             router: router,
@@ -46,17 +46,6 @@ package struct MetricsListener: Sendable {
     package func stop() async {
         running.cancel()
         _ = await running.result
-    }
-
-    /// `/metrics` in the Prometheus text format, behind `METRICS_TOKEN` when one is set.
-    static func metrics(_ request: Request, scrape: MetricsScrape) async throws -> Response {
-        let parts = request.headers[.authorization]?.split(separator: " ", maxSplits: 1) ?? []
-        let bearer = parts.count == 2 && parts[0].lowercased() == "bearer" ? String(parts[1]) : nil
-        guard scrape.permits(bearer: bearer) else {
-            throw JSONAnswer.detail("身份认证信息未提供。", status: .unauthorized, headers: [.wwwAuthenticate: #"Bearer realm="metrics""#])
-        }
-        return Response(status: .ok, headers: [.contentType: MetricsScrape.contentType],
-                        body: .init(byteBuffer: ByteBuffer(string: try await scrape.text())))
     }
 }
 

@@ -31,35 +31,12 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
         guard missing.isEmpty else { throw DeploymentFilesMissing(missing: missing) }
         for warning in settings.productionWarnings { app.logger.warning("\(warning)") }
     }
-    app.directory.publicDirectory = settings.publicDirectory
     let sessionKeys = await SessionKeys(secretKey: settings.secretKey, fallbacks: settings.secretKeyFallbacks)
     let renderer = MailRenderer(templatesDirectory: settings.mail.templatesDirectory, cachesTemplates: app.environment != .development,
                                 eventLoop: app.eventLoopGroup.any())
     let services = AppServices(settings: settings, sessionKeys: sessionKeys, clock: clock, database: app.db.sql,
                                renderer: renderer, eventLoopGroup: app.eventLoopGroup, logger: app.logger)
     if let pool = services.smtpPool { app.lifecycle.use(SMTPPoolShutdown(pool: pool)) }
-
-    app.routes.defaultMaxBodySize = "64kb"
-    // The API's bodies are a few bytes of form or JSON, and the seed takes no compressed bodies either; Vapor's
-    // default inflates them, a handler every request passes through.
-    app.http.server.configuration.requestDecompression = .disabled
-    app.middleware = Middlewares()
-    // First of all, so that every answer carries them, preflights and errors included.
-    app.middleware.use(ExposureHeadersMiddleware(corsInUse: !settings.corsAllowedOrigins.isEmpty))
-    if !settings.corsAllowedOrigins.isEmpty {
-        // First, so that preflights are answered and error responses carry the CORS headers too.
-        app.middleware.use(CORSMiddleware(configuration: .init(
-            allowedOrigin: .any(settings.corsAllowedOrigins), allowedMethods: [.GET, .PUT, .PATCH, .POST, .OPTIONS],
-            allowedHeaders: [.accept, .authorization, .contentType, .origin], exposedHeaders: [.retryAfter])))
-    }
-    app.middleware.use(RequestLogMiddleware(clientHeader: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies))
-    app.middleware.use(MetricsMiddleware(metrics: services.metrics))
-    app.middleware.use(APIErrorMiddleware())
-    app.middleware.use(OversizeBodyMiddleware())
-    let limits = HTTPLimits(requestTimeout: .seconds(settings.http.headerTimeout), keepAliveTimeout: .seconds(settings.http.keepAliveTimeout),
-                            maximumConnections: settings.http.connectionCap)
-    let server = GuardedHTTPServer(application: app, limits: limits)
-    app.servers.use { _ in server }
 
     app.asyncCommands.use(ServeWithWorkerCommand(services: services), as: "serve", isDefault: true)
     app.asyncCommands.use(WorkerCommand(services: services), as: "worker")
@@ -70,7 +47,6 @@ func configure(_ app: Application, settings: Settings, clock: @escaping @Sendabl
     app.asyncCommands.use(SuppressionsCommand(services: services), as: "suppressions")
     app.asyncCommands.use(SettingsCommand(), as: "settings")
 
-    try routes(app, services: services)
     app.logger.info("configured", metadata: ["database": "\(settings.databaseURL)", "environment": "\(app.environment.name)"])
     return services
 }

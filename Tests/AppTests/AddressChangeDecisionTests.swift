@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+@testable import API
 @testable import App
 @testable import Verification
 

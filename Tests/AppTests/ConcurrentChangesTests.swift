@@ -3,8 +3,9 @@ import JobQueue
 import SQLKit
 import Testing
 import TestSupport
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -68,7 +69,7 @@ struct ConcurrentChangesTests {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
             let client = APIClient(app: app)
             let account = try await client.register()
-            try await (app.db as! any SQLDatabase).raw("""
+            try await app.db.raw("""
                 UPDATE users SET email = 'verified@example.com', email_active = true WHERE id = \(bind: account.id)
                 """).run()
             let statuses = try await Self.send((0..<16).map { (account, "away.\($0)@example.com") }, client: client)
@@ -81,14 +82,14 @@ struct ConcurrentChangesTests {
     }
 
     /// Sends all the changes (`PUT /email/`) at once; counts the answers by status.
-    private static func send(_ changes: [(APIClient.Account, String)], client: APIClient) async throws -> [UInt: Int] {
-        try await withThrowingTaskGroup(of: UInt.self) { group in
+    private static func send(_ changes: [(APIClient.Account, String)], client: APIClient) async throws -> [Int: Int] {
+        try await withThrowingTaskGroup(of: Int.self) { group in
             for (account, address) in changes {
                 group.addTask {
-                    try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status.code
+                    try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status.code
                 }
             }
-            return try await group.reduce(into: [UInt: Int]()) { $0[$1, default: 0] += 1 }
+            return try await group.reduce(into: [Int: Int]()) { $0[$1, default: 0] += 1 }
         }
     }
 }

@@ -2,6 +2,7 @@ import Logging
 import NIOConcurrencyHelpers
 import Testing
 
+@testable import API
 @testable import App
 
 /// The console lines, as the previous release's (Vapor's console logger) wrote them, which operators and the test

@@ -3,10 +3,12 @@ import Foundation
 import NIOConcurrencyHelpers
 import SMTPServer
 import SQLKit
+import HTTPTypes
 import Testing
 import TestSupport
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -26,12 +28,12 @@ struct DeliveryStateTests {
     }
 
     static func delivery(_ client: APIClient, _ account: APIClient.Account) async throws -> Delivery? {
-        let body = try await client.send(.GET, "/user/", token: account.token).body.string
+        let body = try await client.send(.get, "/user/", token: account.token).body.string
         return try JSONDecoder().decode(ProfileWithDelivery.self, from: Data(body.utf8)).email_delivery
     }
 
-    static func change(_ client: APIClient, _ account: APIClient.Account, to address: String) async throws -> (HTTPStatus, String) {
-        let response = try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
+    static func change(_ client: APIClient, _ account: APIClient.Account, to address: String) async throws -> (HTTPResponse.Status, String) {
+        let response = try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
         return (response.status, response.body.string)
     }
 
@@ -46,17 +48,17 @@ struct DeliveryStateTests {
             #expect(try await Self.delivery(client, account)?.detail == DeliveryWording.sent)
             _ = try await VerificationCodeTests.type(code, client, account)
             #expect(try await Self.delivery(client, account)?.state == "verified")
-            let history = try await app.services.deliveries.history(address: address, on: app.db as! any SQLDatabase)
+            let history = try await app.services.deliveries.history(address: address, on: app.db)
             #expect(history.map(\.state) == ["queued", "sending", "sent", "verified"])
             #expect(history.allSatisfy { $0.address == address.lowercased() })
             #expect(history[2].operator_detail.hasPrefix("written to "), "the file transport's receipt")
-            let metrics = try await client.send(.GET, "/metrics").body.string
+            let metrics = try await client.send(.get, "/metrics").body.string
             for state in ["queued", "sending", "sent", "verified"] {
                 #expect(metrics.contains(#"meiduo_mail_deliveries_total{state="\#(state)"} 1"#), "\(state)")
             }
             // Replacing the verified address queues a notice to it: logged under the old address.
             #expect(try await Self.change(client, account, to: "second-\(account.username)@example.com").0 == .ok)
-            let notice = try await app.services.deliveries.history(address: address, on: app.db as! any SQLDatabase).last
+            let notice = try await app.services.deliveries.history(address: address, on: app.db).last
             #expect(notice?.kind == SendEmailChangedNoticeJob.kind && notice?.state == "queued")
             #expect(try await Self.delivery(client, account)?.state == "queued")
         }
@@ -67,18 +69,18 @@ struct DeliveryStateTests {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0; $0.bounces.suppressDays = 2 }, clock: { now.withLockedValue { $0 } }) { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            let database = app.db as! any SQLDatabase
+            let database = app.db
             try await app.services.suppressions.suppress(address: "gone@example.com", status: "5.1.1", detail: DeliveryWording.refused(status: "5.1.1"),
                                                         jobID: 7, at: now.withLockedValue { $0 }, on: database)
             let refused = try await Self.change(client, account, to: "Gone@example.com")
-            #expect(refused.0 == .unprocessableEntity)
+            #expect(refused.0 == .unprocessableContent)
             #expect(refused.1.contains(#""code":"bounced""#) && refused.1.contains("5.1.1"), "\(refused.1)")
             #expect(try await Self.change(client, account, to: "other@example.com").0 == .ok)
             now.withLockedValue { $0 = $0.addingTimeInterval(2 * 86_400 + 1) }
             #expect(try await Self.change(client, account, to: "gone@example.com").0 == .ok, "the bounce is older than SUPPRESS_DAYS")
             try await app.services.suppressions.suppress(address: "gone@example.com", status: "5.1.1", detail: DeliveryWording.refused(status: "5.1.1"),
                                                         jobID: 8, at: now.withLockedValue { $0 }, on: database)
-            #expect(try await Self.change(client, account, to: "gone@example.com").0 == .unprocessableEntity)
+            #expect(try await Self.change(client, account, to: "gone@example.com").0 == .unprocessableContent)
             #expect(try await app.services.suppressions.remove(address: "GONE@example.com", on: database))
             #expect(try await app.services.suppressions.remove(address: "gone@example.com", on: database) == false)
             #expect(try await Self.change(client, account, to: "gone@example.com").0 == .ok)
@@ -89,7 +91,7 @@ struct DeliveryStateTests {
         try await withMeiduo { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            let database = app.db as! any SQLDatabase
+            let database = app.db
             #expect(try await Self.change(client, account, to: "late-bounce@example.com").0 == .ok)
             try await app.services.suppressions.suppress(address: "late-bounce@example.com", status: "5.1.1",
                                                         detail: DeliveryWording.refused(status: "5.1.1"), jobID: 1, at: Date(), on: database)
@@ -103,7 +105,7 @@ struct DeliveryStateTests {
     @Test func reportsAreKeptRawAndAppliedToTheMailTheyName() async throws {
         try await withMeiduo({ $0.bounces.address = "bounces@meiduo.test" }) { app in
             let client = APIClient(app: app)
-            let database = app.db as! any SQLDatabase
+            let database = app.db
             let services = app.services
             let addresses = try #require(services.bounceAddress)
             let receiver = BounceReceiver(addresses: addresses, reports: BounceReports(table: services.tables.bounceReports),

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import API
 @testable import App
 @testable import Verification
 

@@ -2,8 +2,9 @@ import Foundation
 import JobQueue
 import Testing
 import TestSupport
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -20,7 +21,7 @@ struct EmailChangeNoticeTests {
             try await verify(old, for: account, client: client, app: app)
 
             let new = "zed.\(account.username)@example.org"
-            #expect(try await client.send(.PUT, "/email/", json: #"{"email":"\#(new)"}"#, token: account.token).status == .ok)
+            #expect(try await client.send(.put, "/email/", json: #"{"email":"\#(new)"}"#, token: account.token).status == .ok)
             #expect(try await app.services.jobQueue.countsByState()[.available] == 2, "verification and notice queued together")
             #expect(try await runWorker(app) { try mailFiles(app).count == 3 })
 
@@ -50,7 +51,7 @@ struct EmailChangeNoticeTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             for address in ["one@example.com", "two@example.com"] {
-                #expect(try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
+                #expect(try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
             }
             #expect(try await queuedKinds(app) == [SendVerifyEmailJob.kind], "the two verifications coalesced; no notice")
         }
@@ -62,7 +63,7 @@ struct EmailChangeNoticeTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             try await verify("same@example.com", for: account, client: client, app: app)
-            #expect(try await client.send(.PUT, "/email/", json: #"{"email":"Same@Example.com"}"#, token: account.token).status == .ok)
+            #expect(try await client.send(.put, "/email/", json: #"{"email":"Same@Example.com"}"#, token: account.token).status == .ok)
             #expect(try await queuedKinds(app) == [SendVerifyEmailJob.kind])
         }
     }
@@ -80,18 +81,18 @@ struct EmailChangeNoticeTests {
     }
 
     /// Sets the address, delivers its verification mail and follows the link.
-    private func verify(_ address: String, for account: APIClient.Account, client: APIClient, app: Application) async throws {
+    private func verify(_ address: String, for account: APIClient.Account, client: APIClient, app: TestApp) async throws {
         let sent = try mailFiles(app).count
-        try #require(try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
+        try #require(try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
         try #require(try await runWorker(app) { try mailFiles(app).count == sent + 1 })
         let newest = try #require(try mailFiles(app).last)
         let text = try #require(try ParsedMail.parse(file: newest).text)
         let link = try #require(text.split(separator: "\n").first { $0.contains("token=") })
-        try #require(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: String(link)))").status == .ok)
+        try #require(try await client.send(.get, "/emails/verification/?token=\(try token(inLink: String(link)))").status == .ok)
         try #require(try await client.profile(account).email_active)
     }
 
-    private func queuedKinds(_ app: Application) async throws -> [String] {
+    private func queuedKinds(_ app: TestApp) async throws -> [String] {
         try await app.services.jobQueue.list(state: .available, limit: 10).map(\.kind)
     }
 }

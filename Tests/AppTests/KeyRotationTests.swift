@@ -2,8 +2,9 @@ import Foundation
 import MeiduoTokens
 import SignedToken
 import Testing
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -32,17 +33,17 @@ struct KeyRotationTests {
         }) { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            try await client.send(.PUT, "/email/", json: #"{"email":"rotated@example.com"}"#, token: account.token)
-            let session = try await client.send(.GET, "/user/", token: Self.oldSession(account))
+            try await client.send(.put, "/email/", json: #"{"email":"rotated@example.com"}"#, token: account.token)
+            let session = try await client.send(.get, "/user/", token: Self.oldSession(account))
             #expect(session.status == (withFallback ? .ok : .unauthorized))
-            let verify = try await client.send(.GET, "/emails/verification/?token=\(Self.oldLink(account, email: "rotated@example.com"))")
+            let verify = try await client.send(.get, "/emails/verification/?token=\(Self.oldLink(account, email: "rotated@example.com"))")
             #expect(verify.body.string == (withFallback ? #"{"message":"OK"}"# : #"{"message":"无效token"}"#))
             // What is new is signed with the new key alone.
             let newLink = app.services.emailVerifier.link(userID: account.id, email: "rotated@example.com")
             let token = String(newLink.split(separator: "token=").last!)
             #expect(throws: TokenError.badSignature) { try TimedJSONWebSignatureSerializer(secretKey: Self.oldKey).loads(token, as: EmailVerificationClaims.self) }
             #expect(try TimedJSONWebSignatureSerializer(secretKey: Self.newKey).loads(token, as: EmailVerificationClaims.self).userID == account.id)
-            #expect(try await client.send(.GET, "/user/", token: account.token).status == .ok)
+            #expect(try await client.send(.get, "/user/", token: account.token).status == .ok)
         }
     }
 }

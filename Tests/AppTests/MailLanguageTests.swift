@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import TestSupport
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -20,7 +21,7 @@ struct MailLanguageTests {
     }
 
     /// The newest mail, parsed, once the worker has written `count` in all.
-    static func newestMail(_ app: Application, count: Int) async throws -> ParsedMail {
+    static func newestMail(_ app: TestApp, count: Int) async throws -> ParsedMail {
         try #require(try await runWorker(app) { try mailFiles(app).count == count })
         let file = try #require(try mailFiles(app).last)
         return try ParsedMail.parse(file: file)
@@ -31,7 +32,7 @@ struct MailLanguageTests {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            let english = try await client.send(.PUT, "/email/", json: #"{"email":"en.\#(account.username)@example.com"}"#,
+            let english = try await client.send(.put, "/email/", json: #"{"email":"en.\#(account.username)@example.com"}"#,
                                                 token: account.token, headers: ["Accept-Language": "en-US,en;q=0.9,zh;q=0.8"])
             #expect(english.status == .ok)
             let mail = try await Self.newestMail(app, count: 1)
@@ -40,14 +41,14 @@ struct MailLanguageTests {
             #expect(text.hasPrefix("Hello,") && text.contains("type this code"))
             #expect(text.split(separator: "\n").contains { $0.hasPrefix("http://127.0.0.1:8080/success_verify_email.html?token=") && $0.hasSuffix("&lang=en") })
 
-            let chinese = try await client.send(.PUT, "/email/", json: #"{"email":"zh.\#(account.username)@example.com","language":"zh-CN"}"#,
+            let chinese = try await client.send(.put, "/email/", json: #"{"email":"zh.\#(account.username)@example.com","language":"zh-CN"}"#,
                                                 token: account.token, headers: ["Accept-Language": "en"])
             #expect(chinese.status == .ok)
             let zh = try await Self.newestMail(app, count: 2)
             #expect(zh.subject == "美多商城邮箱验证" && (zh.text ?? "").hasPrefix("尊敬的用户您好！"))
             #expect(!(zh.text ?? "").contains("lang="))
 
-            let unknown = try await client.send(.PUT, "/email/", json: #"{"email":"x.\#(account.username)@example.com","language":"fr"}"#, token: account.token)
+            let unknown = try await client.send(.put, "/email/", json: #"{"email":"x.\#(account.username)@example.com","language":"fr"}"#, token: account.token)
             #expect(unknown.status == .badRequest)
             #expect(unknown.body.string == #"{"language":["不支持的语言：可选 zh-CN 或 en。"]}"#)
         }

@@ -1,6 +1,7 @@
 import Testing
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -13,15 +14,15 @@ struct MetricsTests {
         try await withMeiduo { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            try await client.send(.PUT, "/email/", json: #"{"email":"\#(account.username)@example.com"}"#, token: account.token)
+            try await client.send(.put, "/email/", json: #"{"email":"\#(account.username)@example.com"}"#, token: account.token)
             #expect(try await runWorker(app) { try mailFiles(app).count == 1 })
             let link = app.services.emailVerifier.link(userID: account.id, email: "\(account.username)@example.com")
-            #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
-            #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
+            #expect(try await client.send(.get, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
+            #expect(try await client.send(.get, "/emails/verification/?token=\(try token(inLink: link))").status == .ok)
 
-            let metrics = try await client.send(.GET, "/metrics")
+            let metrics = try await client.send(.get, "/metrics")
             #expect(metrics.status == .ok)
-            #expect(metrics.headers.contentType?.description.hasPrefix("text/plain") == true)
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain") == true)
             let text = metrics.body.string
             for step in ["queued", "sent", "verified"] {
                 #expect(Self.value(of: #"meiduo_verification_funnel_total{step="\#(step)"}"#, in: text) == 1, "\(step), verifying twice counts once")

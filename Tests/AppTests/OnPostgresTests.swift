@@ -5,6 +5,7 @@ import SQLKit
 import Testing
 import TestSupport
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -25,11 +26,11 @@ struct OnPostgresTests {
 
             let client = APIClient(app: app)
             let account = try await client.register()
-            let changed = try await client.send(.PUT, "/email/", json: #"{"email":"first@example.com"}"#, token: account.token)
+            let changed = try await client.send(.put, "/email/", json: #"{"email":"first@example.com"}"#, token: account.token)
             try #require(changed.status == .ok)
             #expect(await Self.signalled(woken, within: 30), "no notification for a committed change")
 
-            let throttled = try await client.send(.PUT, "/email/", json: #"{"email":"second@example.com"}"#, token: account.token)
+            let throttled = try await client.send(.put, "/email/", json: #"{"email":"second@example.com"}"#, token: account.token)
             try #require(throttled.status == .tooManyRequests)
             #expect(await !Self.signalled(woken, within: 2), "a refused change queued nothing, yet workers were woken")
 
@@ -54,7 +55,7 @@ struct OnPostgresTests {
             let services = app.services
             let write = AddressChangeWrite(userID: account.id, email: "session@example.com", now: Date(), resendInterval: 0, language: .zhCN,
                                            jobs: services.jobQueue, recipients: services.recipientLimit, deliveries: services.deliveries)
-            let outcome = try await TransactionalAddressStore(database: app.db.sql, accounts: OwnAccounts.self).attemptChange(write)
+            let outcome = try await TransactionalAddressStore(database: app.db, accounts: OwnAccounts.self).attemptChange(write)
             guard case .changed = outcome else {
                 Issue.record("the change was not written: \(String(describing: outcome))")
                 return
@@ -66,8 +67,7 @@ struct OnPostgresTests {
     /// The hot reads run as prepared statements: after one, its connection holds it.
     @Test func hotStatementsArePreparedOnTheirConnection() async throws {
         try await withMeiduo { app in
-            let prepared = try await app.db.withConnection { connection in
-                let sql = connection.sql
+            let prepared = try await app.db.withSession { sql in
                 _ = try await AccountAddress.current(userID: 1, in: OwnAccounts.self, on: sql)
                 return try await sql.raw("SELECT statement FROM pg_prepared_statements").all(decodingColumn: "statement", as: String.self)
             }

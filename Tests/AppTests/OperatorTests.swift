@@ -2,8 +2,9 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 import Testing
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -53,13 +54,13 @@ struct OperatorTests {
         try FileManager.default.createDirectory(atPath: empty, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: empty) }
         try await withMeiduo({ $0.publicDirectory = empty }) { app in
-            let ready = try await APIClient(app: app).send(.GET, "/readyz")
+            let ready = try await APIClient(app: app).send(.get, "/readyz")
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.body.string == #"{"message":"templates or page missing"}"#)
             #expect(DeploymentFiles.missing(app.services.settings) == [empty + "success_verify_email.html"])
         }
         try await withMeiduo { app in
-            let ready = try await APIClient(app: app).send(.GET, "/readyz")
+            let ready = try await APIClient(app: app).send(.get, "/readyz")
             #expect(ready.status == .ok)
         }
     }

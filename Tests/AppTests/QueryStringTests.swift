@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
+@testable import API
 @testable import App
 @testable import Verification
 

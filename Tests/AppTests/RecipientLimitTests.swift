@@ -2,16 +2,18 @@ import Foundation
 import JobQueue
 import NIOConcurrencyHelpers
 import SQLKit
+import HTTPTypes
 import Testing
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
 /// One address gets few verification mails, whichever accounts ask.
 struct RecipientLimitTests {
-    static func put(_ client: APIClient, _ account: APIClient.Account, _ address: String) async throws -> TestingHTTPResponse {
-        try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
+    static func put(_ client: APIClient, _ account: APIClient.Account, _ address: String) async throws -> TestResponse {
+        try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
     }
 
     @Test func threeAccountsAskingForOneStrangersAddressMailItOnce() async throws {
@@ -42,7 +44,7 @@ struct RecipientLimitTests {
         try await withMeiduo({ $0.verifyEmailResendInterval = 1; $0.verifyEmailRecipientDailyLimit = 3 },
                              clock: { clock.withLockedValue { $0 } }) { app in
             let client = APIClient(app: app)
-            var statuses: [HTTPStatus] = []
+            var statuses: [HTTPResponse.Status] = []
             for _ in 0..<4 {
                 let account = try await client.register()
                 statuses.append(try await Self.put(client, account, "daily@example.com").status)
@@ -55,7 +57,7 @@ struct RecipientLimitTests {
             #expect(try await Self.put(client, try await client.register(), "other@example.com").status == .ok)
             clock.withLockedValue { $0 += 86_400 }
             #expect(try await Self.put(client, account, "daily@example.com").status == .ok, "a new day")
-            let rows = try await (app.db as! any SQLDatabase).raw("SELECT address FROM verification_recipients").all()
+            let rows = try await app.db.raw("SELECT address FROM verification_recipients").all()
                 .map { try $0.decode(column: "address", as: String.self) }
             #expect(rows == ["daily@example.com"], "rows that limit nothing any more are cleared")
         }

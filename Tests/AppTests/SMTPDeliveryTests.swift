@@ -4,8 +4,9 @@ import SMTPClient
 import SQLKit
 import Testing
 import TestSupport
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -31,7 +32,7 @@ struct SMTPDeliveryTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             let address = "\(account.username)@example.com"
-            try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
+            try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
             #expect(try await runWorker(app) { try server.received().count == 1 })
             let received = try #require(try server.received().first)
             #expect(received.mailFrom == "noreply@meiduo.site" && received.recipients == [address])
@@ -42,7 +43,7 @@ struct SMTPDeliveryTests {
             let text = try #require(mail.text)
             let link = try #require(text.split(separator: "\n").first { $0.contains("token=") })
             #expect(mail.html?.contains("<a href=\"\(link)\">") == true)
-            #expect(try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: String(link)))").status == .ok)
+            #expect(try await client.send(.get, "/emails/verification/?token=\(try token(inLink: String(link)))").status == .ok)
             #expect(try await client.profile(account).email_active)
             #expect(try await app.services.jobQueue.countsByState()[.completed] == 1)
         }
@@ -54,7 +55,7 @@ struct SMTPDeliveryTests {
         try await withMeiduo(try Self.smtp(server, .startTLS, user: "shop", password: "wrong")) { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
+            try await client.send(.put, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
             #expect(try await runWorker(app) { try await app.services.jobQueue.countsByState()[.dead] == 1 })
             let dead = try #require(try await app.services.jobQueue.list(state: .dead, limit: 1).first)
             #expect(dead.attempt == 1)
@@ -70,7 +71,7 @@ struct SMTPDeliveryTests {
             try await withMeiduo(try Self.smtp(server)) { app in
                 let client = APIClient(app: app)
                 let account = try await client.register()
-                try await client.send(.PUT, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
+                try await client.send(.put, "/email/", json: #"{"email":"a@example.com"}"#, token: account.token)
                 #expect(try await runWorker(app) { try await app.services.jobQueue.list(state: nil, limit: 1).first?.lastError != nil })
                 let job = try #require(try await app.services.jobQueue.list(state: nil, limit: 1).first)
                 #expect(job.state == expected, "\(reply)")
@@ -79,7 +80,7 @@ struct SMTPDeliveryTests {
                     #expect(job.runAt > Int64(Date().timeIntervalSince1970 * 1000) + 20_000, "retried after the backoff, not at once")
                 }
                 // What the user and the operator see: bounced and suppressed for a 5xx, deferred with its next try for a 4xx.
-                let database = app.db as! any SQLDatabase
+                let database = app.db
                 let latest = try #require(try await app.services.deliveries.latest(address: "a@example.com", on: database))
                 let suppressed = try await app.services.suppressions.active(address: "a@example.com", at: Date(), on: database)
                 if expected == .dead {

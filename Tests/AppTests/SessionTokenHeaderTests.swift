@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -25,7 +26,7 @@ struct SessionTokenHeaderTests {
             let account = try await client.register()
             let exp = Int(Date().timeIntervalSince1970) + 3600
             let payload = #"{"user_id":\#(account.id),"username":"\#(account.username)","exp":\#(exp)}"#
-            let status = { (token: String) in try await client.send(.GET, "/user/", token: token).status }
+            let status = { (token: String) in try await client.send(.get, "/user/", token: token).status }
 
             #expect(try await status(Self.token(header: #"{"alg":"HS256","typ":"JWT"}"#, payload: payload)) == .ok, "the crafting is right")
             for header in [#"{"alg":"none","typ":"JWT"}"#, #"{"alg":"HS512","typ":"JWT"}"#, #"{"alg":"RS256","typ":"JWT"}"#,
@@ -47,7 +48,7 @@ struct SessionTokenHeaderTests {
             let account = try await client.register()
             let now = Int(Date().timeIntervalSince1970)
             let header = #"{"alg":"HS256","typ":"JWT"}"#
-            let status = { (payload: String) in try await client.send(.GET, "/user/", token: Self.token(header: header, payload: payload)).status }
+            let status = { (payload: String) in try await client.send(.get, "/user/", token: Self.token(header: header, payload: payload)).status }
             let claims = { (type: String, id: String) in
                 #"{"token_type":"\#(type)","exp":\#(now + 3600),"iat":\#(now),"jti":"4f1c","user_id":\#(id)}"#
             }

@@ -3,6 +3,7 @@ import JobQueue
 import Testing
 import TestSupport
 
+@testable import API
 @testable import App
 @testable import Verification
 

@@ -3,6 +3,7 @@ import Logging
 import NIOConcurrencyHelpers
 import Testing
 
+@testable import API
 @testable import App
 @testable import Verification
 

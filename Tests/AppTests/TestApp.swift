@@ -1,16 +1,36 @@
+import FluentKit
 import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
 import NIOCore
+import SQLKit
 import Testing
 import TestSupport
 import VaporTesting
 
+@testable import API
 @testable import App
 @testable import Verification
+
+/// A configured service under test: its services, its database, and a client speaking HTTP to the API on a
+/// live Hummingbird server of its own.
+struct TestApp: Sendable {
+    let services: AppServices
+    let databases: Databases
+    let logger: Logger
+    let client: any TestClientProtocol
+
+    var eventLoopGroup: any EventLoopGroup { databases.eventLoopGroup }
+    /// The database as SQL.
+    var db: any SQLDatabase { databases.sql(logger: logger, on: eventLoopGroup.any()) }
+}
 
 /// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or a
 /// fresh database on the PostgreSQL server named by `TEST_DATABASE_URL`.
 func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, clock: @escaping @Sendable () -> Date = Date.init,
-                _ test: (Application) async throws -> Void) async throws {
+                _ test: @escaping @Sendable (TestApp) async throws -> Void) async throws {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("meiduo-test-\(UUID().uuidString)")
     let sqlitePath = scratch.appendingPathComponent("meiduo.sqlite").path
     var settings = Settings(databaseURL: .sqlite(path: sqlitePath), bcryptCost: 4)
@@ -26,7 +46,18 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, clock: @escaping 
         try await withApp(configure: { app in
             app.storage[ServicesKey.self] = try await configure(app, settings: settings, clock: clock)
             try await app.autoMigrate()
-        }, test)
+        }) { app in
+            let services = app.storage[ServicesKey.self]!
+            let databases = app.databases
+            let router = buildRouter(services: services, database: RequestDatabase { logger, eventLoop in databases.sql(logger: logger, on: eventLoop) },
+                                     schema: Schema.state(accounts: services.settings.accounts))
+            let server = Hummingbird.Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                                                 eventLoopGroupProvider: .shared(app.eventLoopGroup), logger: app.logger)
+            let logger = app.logger
+            try await server.test(.live) { client in
+                try await test(TestApp(services: services, databases: databases, logger: logger, client: client))
+            }
+        }
     } catch {
         if let postgresURL { await ScratchPostgres.drop(postgresURL) }
         throw error
@@ -38,11 +69,6 @@ private struct ServicesKey: StorageKey {
     typealias Value = AppServices
 }
 
-extension Application {
-    /// The services `configure` built for this test's app.
-    var services: AppServices { storage[ServicesKey.self]! }
-}
-
 /// A unique, valid username (5–20 characters).
 func uniqueUsername(_ prefix: String = "u") -> String {
     prefix + "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
@@ -50,15 +76,23 @@ func uniqueUsername(_ prefix: String = "u") -> String {
 
 /// Speaks to the app as a client would: JSON in, status and raw body out.
 struct APIClient {
-    let app: Application
+    let app: TestApp
 
     @discardableResult
-    func send(_ method: HTTPMethod, _ path: String, json: String? = nil, token: String? = nil,
-              scheme: String = "JWT", headers extra: HTTPHeaders = [:]) async throws -> TestingHTTPResponse {
-        var headers = extra
-        if json != nil && headers.contentType == nil { headers.contentType = .json }
-        if let token { headers.replaceOrAdd(name: .authorization, value: "\(scheme) \(token)") }
-        return try await app.testing().sendRequest(method, path, headers: headers, body: json.map { ByteBuffer(string: $0) })
+    func send(_ method: HTTPRequest.Method, _ path: String, json: String? = nil, token: String? = nil,
+              scheme: String = "JWT", headers extra: [String: String] = [:]) async throws -> TestResponse {
+        try await send(method, path, body: json.map { ByteBuffer(string: $0) }, token: token, scheme: scheme, headers: extra)
+    }
+
+    /// The same with a body of any bytes (JSON when no `Content-Type` is given).
+    @discardableResult
+    func send(_ method: HTTPRequest.Method, _ path: String, body: ByteBuffer?, token: String? = nil,
+              scheme: String = "JWT", headers extra: [String: String] = [:]) async throws -> TestResponse {
+        var headers = HTTPFields()
+        for (name, value) in extra { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+        if body != nil && headers[.contentType] == nil { headers[.contentType] = "application/json" }
+        if let token { headers[.authorization] = "\(scheme) \(token)" }
+        return try await app.client.execute(uri: path, method: method, headers: headers, body: body)
     }
 
     struct Account {
@@ -68,14 +102,14 @@ struct APIClient {
     }
 
     func register(_ username: String = uniqueUsername(), password: String = "password123") async throws -> Account {
-        let response = try await send(.POST, "/users/", json: #"{"username":"\#(username)","password":"\#(password)"}"#)
+        let response = try await send(.post, "/users/", json: #"{"username":"\#(username)","password":"\#(password)"}"#)
         try #require(response.status == .created, "registration failed: \(response.body.string)")
         let body = try JSONDecoder().decode(Registered.self, from: Data(response.body.string.utf8))
         return Account(id: body.id, username: username, token: body.token)
     }
 
     func profile(_ account: Account) async throws -> Profile {
-        let response = try await send(.GET, "/user/", token: account.token)
+        let response = try await send(.get, "/user/", token: account.token)
         try #require(response.status == .ok)
         return try JSONDecoder().decode(Profile.self, from: Data(response.body.string.utf8))
     }
@@ -100,7 +134,7 @@ func token(inLink link: String, parameter: String = "token") throws -> String {
 }
 
 /// The `.eml` files the file transport has written, oldest first.
-func mailFiles(_ app: Application) throws -> [String] {
+func mailFiles(_ app: TestApp) throws -> [String] {
     guard case .file(let directory) = app.services.settings.mail.backend else { return [] }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
     return names.filter { $0.hasSuffix(".eml") }.map { directory + "/" + $0 }.sorted {
@@ -110,7 +144,7 @@ func mailFiles(_ app: Application) throws -> [String] {
 }
 
 /// Runs the app's worker until `condition` holds (at most `seconds`), then stops it gracefully.
-func runWorker(_ app: Application, seconds: Double = 10, until condition: () async throws -> Bool) async throws -> Bool {
+func runWorker(_ app: TestApp, seconds: Double = 10, until condition: () async throws -> Bool) async throws -> Bool {
     let worker = app.services.startWorker(logger: app.logger)
     let deadline = Date().addingTimeInterval(seconds)
     var met = false
@@ -120,4 +154,16 @@ func runWorker(_ app: Application, seconds: Double = 10, until condition: () asy
     }
     await worker.stop()
     return met
+}
+
+extension ByteBuffer {
+    /// The bytes as UTF-8 text.
+    var string: String { String(buffer: self) }
+}
+
+extension HTTPFields {
+    /// The first value of the header named `name`, as a test reads it.
+    func first(name: String) -> String? {
+        HTTPField.Name(name).flatMap { self[$0] }
+    }
 }

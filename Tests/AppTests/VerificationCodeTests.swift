@@ -1,9 +1,11 @@
 import Foundation
 import NIOConcurrencyHelpers
+import HTTPTypes
 import Testing
 import TestSupport
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -11,9 +13,9 @@ import VaporTesting
 @Suite(.enabled(if: ReferencePython.executable != nil, Comment(rawValue: ReferencePython.unavailable)))
 struct VerificationCodeTests {
     /// Sets `address` on `account`, runs the worker until the mail is written, and returns the code it carries.
-    static func mailedCode(_ app: Application, _ client: APIClient, _ account: APIClient.Account, _ address: String) async throws -> String {
+    static func mailedCode(_ app: TestApp, _ client: APIClient, _ account: APIClient.Account, _ address: String) async throws -> String {
         let before = try mailFiles(app).count
-        let change = try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
+        let change = try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
         try #require(change.status == .ok)
         try #require(try await runWorker(app) { try mailFiles(app).count == before + 1 })
         let file = try #require(try mailFiles(app).last)
@@ -24,8 +26,8 @@ struct VerificationCodeTests {
         return code
     }
 
-    static func type(_ code: String, _ client: APIClient, _ account: APIClient.Account) async throws -> (HTTPStatus, String) {
-        let response = try await client.send(.POST, "/emails/verification/", json: #"{"code":"\#(code)"}"#, token: account.token)
+    static func type(_ code: String, _ client: APIClient, _ account: APIClient.Account) async throws -> (HTTPResponse.Status, String) {
+        let response = try await client.send(.post, "/emails/verification/", json: #"{"code":"\#(code)"}"#, token: account.token)
         return (response.status, response.body.string)
     }
 
@@ -36,7 +38,7 @@ struct VerificationCodeTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             let code = try await Self.mailedCode(app, client, account, "\(account.username)@example.com")
-            let anonymous = try await client.send(.POST, "/emails/verification/", json: #"{"code":"\#(code)"}"#)
+            let anonymous = try await client.send(.post, "/emails/verification/", json: #"{"code":"\#(code)"}"#)
             #expect(anonymous.status == .unauthorized)
             let other = try await client.register()
             #expect(try await Self.type(code, client, other).1.contains(#""code":"expired""#), "another account has no code")
@@ -45,7 +47,7 @@ struct VerificationCodeTests {
             #expect(try await Self.type(code, client, account) == (.ok, #"{"message":"OK","state":"verified"}"#))
             #expect(try await client.profile(account).email_active)
             #expect(try await Self.type(code, client, account) == (.ok, #"{"message":"OK","state":"already_verified"}"#))
-            let metrics = try await client.send(.GET, "/metrics").body.string
+            let metrics = try await client.send(.get, "/metrics").body.string
             #expect(metrics.contains(#"meiduo_verification_confirmations_total{method="code"} 1"#))
         }
     }
@@ -72,7 +74,7 @@ struct VerificationCodeTests {
                 wrongCodes += 1
             }
             #expect(try await Self.type(newCode, client, account) == (.ok, #"{"message":"OK","state":"verified"}"#))
-            let metrics = try await client.send(.GET, "/metrics").body.string
+            let metrics = try await client.send(.get, "/metrics").body.string
             #expect(metrics.contains("meiduo_verification_wrong_codes_total \(wrongCodes)"))
         }
     }
@@ -88,7 +90,7 @@ struct VerificationCodeTests {
                     (.badRequest, #"{"message":"\#(CodeAttempt.expiredMessage)","code":"expired"}"#))
 
             let fresh = try await Self.mailedCode(app, client, account, "first.\(account.username)@example.com")
-            try #require(try await client.send(.PUT, "/email/", json: #"{"email":"second.\#(account.username)@example.com"}"#, token: account.token).status == .ok)
+            try #require(try await client.send(.put, "/email/", json: #"{"email":"second.\#(account.username)@example.com"}"#, token: account.token).status == .ok)
             #expect(try await Self.type(fresh, client, account) ==
                     (.badRequest, #"{"message":"\#(LinkVerification.addressChangedMessage)","code":"address_changed"}"#))
         }

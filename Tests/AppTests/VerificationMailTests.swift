@@ -3,8 +3,9 @@ import JobQueue
 import NIOConcurrencyHelpers
 import Testing
 import TestSupport
-import VaporTesting
+import HummingbirdTesting
 
+@testable import API
 @testable import App
 @testable import Verification
 
@@ -15,7 +16,7 @@ struct VerificationMailTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             let address = "\(account.username)@example.com"
-            let change = try await client.send(.PUT, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
+            let change = try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token)
             #expect(change.status == .ok)
             #expect(try await app.services.jobQueue.countsByState()[.available] == 1, "queued in the same transaction")
             #expect(try mailFiles(app).isEmpty, "nothing is sent before a worker runs")
@@ -38,7 +39,7 @@ struct VerificationMailTests {
             #expect(html.contains("<a href=\"\(link)\">\(link)</a>"), "the HTML link is the text link, closed properly")
             #expect(try await app.services.jobQueue.countsByState()[.completed] == 1)
 
-            let verify = try await client.send(.GET, "/emails/verification/?token=\(try token(inLink: String(link)))")
+            let verify = try await client.send(.get, "/emails/verification/?token=\(try token(inLink: String(link)))")
             #expect(verify.status == .ok)
             #expect(try await client.profile(account).email_active)
         }
@@ -61,16 +62,16 @@ struct VerificationMailTests {
         try await withMeiduo({ $0.verifyEmailResendInterval = 60 }, clock: { clock.withLockedValue { $0 } }) { app in
             let client = APIClient(app: app)
             let account = try await client.register()
-            #expect(try await client.send(.PUT, "/email/", json: #"{"email":"one@example.com"}"#, token: account.token).status == .ok)
+            #expect(try await client.send(.put, "/email/", json: #"{"email":"one@example.com"}"#, token: account.token).status == .ok)
             clock.withLockedValue { $0 += 45.5 }
-            let throttled = try await client.send(.PUT, "/email/", json: #"{"email":"two@example.com"}"#, token: account.token)
+            let throttled = try await client.send(.put, "/email/", json: #"{"email":"two@example.com"}"#, token: account.token)
             #expect(throttled.status == .tooManyRequests)
             #expect(throttled.headers.first(name: "Retry-After") == "15")
             #expect(throttled.body.string == #"{"detail":"请求超过了限速。预计 15 秒后可用。"}"#)
             #expect(try await client.profile(account).email == "one@example.com", "the refused change changed nothing")
 
             clock.withLockedValue { $0 += 15 }
-            #expect(try await client.send(.PUT, "/email/", json: #"{"email":"two@example.com"}"#, token: account.token).status == .ok)
+            #expect(try await client.send(.put, "/email/", json: #"{"email":"two@example.com"}"#, token: account.token).status == .ok)
             #expect(try await runWorker(app) { try mailFiles(app).count == 1 }, "the two queued mails coalesced into the latest")
             let mail = try String(contentsOfFile: try #require(try mailFiles(app).first), encoding: .utf8)
             #expect(mail.contains("To: two@example.com\r\n"))
@@ -82,7 +83,7 @@ struct VerificationMailTests {
             let client = APIClient(app: app)
             let account = try await client.register()
             try await app.services.jobQueue.enqueue(SendVerifyEmailJob.self, .init(userID: account.id, email: "broken\r\n@example.com"), on: app.services.jobQueue.database)
-            try await client.send(.PUT, "/email/", json: #"{"email":"fine@example.com"}"#, token: account.token)
+            try await client.send(.put, "/email/", json: #"{"email":"fine@example.com"}"#, token: account.token)
             #expect(try await runWorker(app) { try await app.services.jobQueue.countsByState()[.dead] == 1 && mailFiles(app).count == 1 })
             let dead = try #require(try await app.services.jobQueue.list(state: .dead, limit: 1).first)
             #expect(dead.lastError?.contains("the recipient cannot be mailed") == true)

@@ -32,7 +32,7 @@ struct BouncesCommand: AsyncCommand {
         }
         let port = signature.port ?? 2525
         guard (1...65_535).contains(port) else { throw UsageError("--port must be between 1 and 65535") }
-        let database = try await services.migratedDatabase(context.application)
+        let database = try await services.migrated(context.application.db.sql)
         let logger = context.application.logger
         let receiver = BounceReceiver(addresses: addresses, reports: BounceReports(table: services.tables.bounceReports),
                                       deliveries: services.deliveries, suppressions: services.suppressions, database: database,

@@ -19,7 +19,7 @@ struct JobsCommand: AsyncCommandGroup {
         var help: String { "Counts jobs by state." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let counts = try await services.migratedJobQueue(context.application).countsByState()
+            let counts = try await services.migratedJobQueue(on: context.application.db.sql).countsByState()
             for state in JobState.allCases {
                 context.console.print("\(state.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)) \(counts[state] ?? 0)")
             }
@@ -45,7 +45,7 @@ struct JobsCommand: AsyncCommandGroup {
                 }
                 state = parsed
             }
-            let jobs = try await services.migratedJobQueue(context.application).list(state: state, limit: max(1, signature.limit ?? 20))
+            let jobs = try await services.migratedJobQueue(on: context.application.db.sql).list(state: state, limit: max(1, signature.limit ?? 20))
             for job in jobs {
                 let runAt = Date(timeIntervalSince1970: Double(job.runAt) / 1000)
                 context.console.print("#\(job.id) \(job.kind) \(job.state.rawValue) attempt \(job.attempt)/\(job.maxAttempts) run_at \(runAt)")
@@ -73,11 +73,11 @@ struct JobsCommand: AsyncCommandGroup {
                 }
                 ids = parsed.compactMap { $0 }
             }
-            let retried = try await services.migratedJobQueue(context.application).retryDead(ids: ids)
+            let retried = try await services.migratedJobQueue(on: context.application.db.sql).retryDead(ids: ids)
             context.console.print("retried \(retried.count) job(s)\(retried.isEmpty ? "" : ": " + retried.map(String.init).joined(separator: ","))")
             // Retrying a mail whose refusal suppressed its address says the refusal was not the address's fault
             // (a relay misconfigured, since mended): the address is mailed again.
-            let lifted = try await services.suppressions.remove(causedBy: retried, on: try await services.migratedDatabase(context.application))
+            let lifted = try await services.suppressions.remove(causedBy: retried, on: try await services.migrated(context.application.db.sql))
             if !lifted.isEmpty { context.console.print("lifted the suppression of \(lifted.count) address(es) their refusal had caused: \(lifted.joined(separator: ", "))") }
             if let ids, Set(ids) != Set(retried) {
                 let skipped = Set(ids).subtracting(retried).sorted().map(String.init).joined(separator: ",")
@@ -92,7 +92,7 @@ struct JobsCommand: AsyncCommandGroup {
         var help: String { "Deletes completed jobs older than JOB_RETENTION_SECONDS (default 7 days)." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let pruned = try await services.migratedJobQueue(context.application).pruneCompleted()
+            let pruned = try await services.migratedJobQueue(on: context.application.db.sql).pruneCompleted()
             context.console.print("pruned \(pruned) completed job(s)")
         }
     }

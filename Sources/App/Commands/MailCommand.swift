@@ -21,7 +21,7 @@ struct MailCommand: AsyncCommandGroup {
         var help: String { "Lists every mail to ADDRESS, oldest first, with each of its steps, and the address's suppression." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let database = try await services.migratedDatabase(context.application)
+            let database = try await services.migrated(context.application.db.sql)
             let steps = try await services.deliveries.history(address: signature.address, on: database)
             let reports = BounceReports(table: services.tables.bounceReports)
             var lines: [String] = []

@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import SQLKit
 import Vapor
 import Verification
@@ -28,16 +29,24 @@ struct ServeWithWorkerCommand: AsyncCommand {
 
     func run(using context: CommandContext, signature: Signature) async throws {
         let app = context.application
-        try await Schema.requireReady(app.db.sql, accounts: services.settings.accounts)
-        if !signature.noWorker {
-            app.lifecycle.use(services.startWorker(logger: app.logger))
+        try await Schema.state(accounts: services.settings.accounts).requireReady(app.db.sql)
+        var hostname = signature.hostname ?? "127.0.0.1"
+        var port = signature.port ?? 8080
+        if let bind = signature.bind {
+            let parts = bind.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let bound = Int(parts[1]) else { throw UsageError("--bind must be hostname:port") }
+            hostname = String(parts[0])
+            port = bound
         }
-        var arguments: [String] = []
-        if let hostname = signature.hostname { arguments += ["--hostname", hostname] }
-        if let port = signature.port { arguments += ["--port", String(port)] }
-        if let bind = signature.bind { arguments += ["--bind", bind] }
-        var serveContext = context
-        serveContext.input = CommandInput(arguments: ["meiduo serve"] + arguments)
-        try await app.servers.asyncCommand.run(using: &serveContext)
+        var parts: [any Service] = [APIServer.make(services: services, databases: app.databases, hostname: hostname, port: port,
+                                                   eventLoopGroup: app.eventLoopGroup, logger: app.logger)]
+        if !signature.noWorker {
+            let services = services
+            let logger = app.logger
+            parts.append(WorkerService(start: { services.startWorker(logger: logger) }))
+        }
+        let group = ServiceGroup(configuration: .init(services: parts.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                                                      logger: app.logger))
+        try await group.run()
     }
 }

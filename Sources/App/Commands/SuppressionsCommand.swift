@@ -16,7 +16,7 @@ struct SuppressionsCommand: AsyncCommandGroup {
         var help: String { "Lists the addresses suppressed now, most recent bounce first." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let database = try await services.migratedDatabase(context.application)
+            let database = try await services.migrated(context.application.db.sql)
             let entries = try await services.suppressions.list(at: services.clock(), on: database)
             for entry in entries {
                 context.console.print("\(entry.address)  bounced \(MailCommand.Status.timestamp(entry.date))  \(entry.status)  mail #\(entry.job_id)  \(entry.detail)")
@@ -35,7 +35,7 @@ struct SuppressionsCommand: AsyncCommandGroup {
         var help: String { "Lifts ADDRESS's suppression: it can be mailed again." }
 
         func run(using context: CommandContext, signature: Signature) async throws {
-            let database = try await services.migratedDatabase(context.application)
+            let database = try await services.migrated(context.application.db.sql)
             guard try await services.suppressions.remove(address: signature.address, on: database) else {
                 throw UsageError("\(signature.address.lowercased()) is not suppressed")
             }

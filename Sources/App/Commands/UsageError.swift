@@ -13,16 +13,15 @@ struct UsageError: Error, CustomStringConvertible {
 }
 
 extension AppServices {
-    /// The job queue, once `app`'s database is known to hold every migration (else one line naming `meiduo migrate`).
-    func migratedJobQueue(_ app: Application) async throws -> JobQueue {
-        _ = try await migratedDatabase(app)
+    /// The job queue, once `database` is known to hold every migration (else one line naming `meiduo migrate`).
+    func migratedJobQueue(on database: any SQLDatabase) async throws -> JobQueue {
+        _ = try await migrated(database)
         return jobQueue
     }
 
-    /// `app`'s database, once it is known to hold every migration (else one line naming `meiduo migrate`).
-    func migratedDatabase(_ app: Application) async throws -> any SQLDatabase {
-        let database = app.db.sql
-        try await Schema.requireReady(database, accounts: settings.accounts)
+    /// `database`, once it is known to hold every migration (else one line naming `meiduo migrate`).
+    func migrated(_ database: any SQLDatabase) async throws -> any SQLDatabase {
+        try await Schema.state(accounts: settings.accounts).requireReady(database)
         return database
     }
 }

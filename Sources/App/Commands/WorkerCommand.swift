@@ -34,7 +34,7 @@ struct WorkerCommand: AsyncCommand {
         if let port = signature.metricsPort, !(1...65_535).contains(port) {
             throw UsageError("--metrics-port must be between 1 and 65535")
         }
-        try await Schema.requireReady(context.application.db.sql, accounts: services.settings.accounts)
+        try await Schema.state(accounts: services.settings.accounts).requireReady(context.application.db.sql)
         var metrics: MetricsListener?
         if let port = signature.metricsPort {
             do {

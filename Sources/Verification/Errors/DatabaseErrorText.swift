@@ -1,6 +1,7 @@
 import AsyncKit
 import NIOCore
 import PostgresKit
+import SQLiteKit
 
 /// What a log line may say about a database error: PostgreSQL's SQLSTATE and message, or the kind of connection
 /// failure. PostgresNIO's own description is a generic sentence, and its debug description carries the statement
@@ -35,4 +36,20 @@ package enum DatabaseErrorText {
             return false
         }
     }
+
+    /// Whether a statement broke a constraint (a unique username taken by a concurrent registration, say):
+    /// PostgreSQL's SQLSTATE class 23, or one of SQLite's constraint codes.
+    package static func isConstraintFailure(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PSQLError: error.serverInfo?[.sqlState]?.hasPrefix("23") == true
+        case let error as SQLiteError: sqliteConstraintReasons.contains(error.reason)
+        default: false
+        }
+    }
+
+    private static let sqliteConstraintReasons: [SQLiteError.Reason] = [
+        .constraint, .constraintCheckFailed, .constraintUniqueFailed, .constraintTriggerFailed, .constraintNotNullFailed,
+        .constraintCommitHookFailed, .constraintForeignKeyFailed, .constraintPrimaryKeyFailed, .constraintUserFunctionFailed,
+        .constraintVirtualTableFailed, .constraintUniqueRowIDFailed, .constraintStrictDataTypeFailed, .constraintUpdateTriggerDeletedRow,
+    ]
 }

@@ -8,45 +8,45 @@ import SMTPClient
 import SQLKit
 import Verification
 
-/// The services the app runs on, built once by `configure` from the settings and handed to the routes, the
-/// middleware, the commands and the workers that use them.
-struct AppServices: Sendable {
-    let settings: Settings
+/// The services the service runs on, built once from the settings; the routes, the commands and the workers are
+/// each handed the ones they use.
+package struct AppServices: Sendable {
+    package let settings: Settings
     /// Signs and verifies the session JWTs.
-    let sessionKeys: SessionKeys
+    package let sessionKeys: SessionKeys
     /// The app's one clock: the resend throttle, the rate limit's windows, verification tokens and session JWTs.
     /// The queue's leases and run times are the database's clock (`QueueClock`), the same on every host.
-    let clock: @Sendable () -> Date
-    let metrics: ServiceMetrics
-    let jobQueue: JobQueue
-    let jobRegistry: JobRegistry
-    let emailVerifier: EmailVerifier
-    let revertLinks: RevertLinks
-    let addressRevert: AddressRevert
+    package let clock: @Sendable () -> Date
+    package let metrics: ServiceMetrics
+    package let jobQueue: JobQueue
+    package let jobRegistry: JobRegistry
+    package let emailVerifier: EmailVerifier
+    package let revertLinks: RevertLinks
+    package let addressRevert: AddressRevert
     /// The configured transport, unmeasured (the jobs send through a measured one).
-    let mailTransport: any MailTransport
+    package let mailTransport: any MailTransport
     /// The SMTP session pool when EMAIL_BACKEND is smtp (for metrics and shutdown).
-    let smtpPool: SMTPConnectionPool?
+    package let smtpPool: SMTPConnectionPool?
     /// Whose accounts table, and the names of the service's own tables beside it.
-    let accounts: any AccountTable.Type
-    let tables: ServiceTables
-    let passwords: any PasswordScheme
-    let unknownUserPasswordHash: UnknownUserPasswordHash
-    let recipientLimit: RecipientLimit
-    let verificationCodes: VerificationCodes
-    let deliveries: DeliveryLog
+    package let accounts: any AccountTable.Type
+    package let tables: ServiceTables
+    package let passwords: any PasswordScheme
+    package let unknownUserPasswordHash: UnknownUserPasswordHash
+    package let recipientLimit: RecipientLimit
+    package let verificationCodes: VerificationCodes
+    package let deliveries: DeliveryLog
     /// What `/metrics` answers, on the API's server and on a worker's own.
-    let metricsScrape: MetricsScrape
-    let addressActivation: AddressActivation
-    let emailChanges: EmailChanges
-    let codeConfirmations: CodeConfirmations
-    let suppressions: Suppressions
+    package let metricsScrape: MetricsScrape
+    package let addressActivation: AddressActivation
+    package let emailChanges: EmailChanges
+    package let codeConfirmations: CodeConfirmations
+    package let suppressions: Suppressions
     /// Each mail's signed envelope sender, when `BOUNCE_ADDRESS` is set.
-    let bounceAddress: BounceAddress?
+    package let bounceAddress: BounceAddress?
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
     /// the SMTP pool when it shuts down.
-    init(settings: Settings, sessionKeys: SessionKeys, clock: @escaping @Sendable () -> Date, database: any SQLDatabase, renderer: MailRenderer,
+    package init(settings: Settings, sessionKeys: SessionKeys, clock: @escaping @Sendable () -> Date, database: any SQLDatabase, renderer: MailRenderer,
          eventLoopGroup: any EventLoopGroup, logger: Logger) {
         self.settings = settings
         self.sessionKeys = sessionKeys

@@ -1,13 +1,13 @@
-import Fluent
+import Hummingbird
 import MeiduoTokens
 import SQLKit
-import Vapor
 import Verification
 
 /// Setting the address (`PUT /email/`) and verifying it: the page reads a link's state without changing anything
 /// (`GET /emails/verification/status/`) and its button confirms (`POST /emails/verification/`); the seed's
 /// `GET /emails/verification/?token=` verifies too unless `LEGACY_GET_VERIFY=false`.
-struct EmailController: RouteCollection {
+struct EmailController {
+    let database: RequestDatabase
     let sessions: SessionAuthenticator
     let changes: EmailChanges
     let verifier: EmailVerifier
@@ -23,34 +23,33 @@ struct EmailController: RouteCollection {
     static func suppressed(_ bounce: Suppressions.Entry) -> APIError {
         let day = bounce.date.formatted(.iso8601.year().month().day())
         return APIError.message("发往该邮箱的邮件于 \(day) 被退回（\(bounce.status)），暂不能再向它发送验证邮件；请换一个邮箱地址，或联系客服。",
-                                code: "bounced", status: .unprocessableEntity)
+                                code: "bounced", status: .unprocessableContent)
     }
 
     static let legacyGetOff = "此链接须在验证页面上点击“确认”完成验证：请打开邮件中的链接（POST /emails/verification/）。"
 
-    func boot(routes: any RoutesBuilder) throws {
-        let signedIn = routes.grouped(sessions)
-        signedIn.put("email", use: change)
-        signedIn.patch("email", use: change)
-        routes.get("emails", "verification", use: verifyByGet)
-        routes.get("emails", "verification", "status", use: status)
-        routes.post("emails", "verification", use: confirm)
+    func addRoutes(to routes: RouteTable) {
+        routes.on(.put, "email", through: [sessions], use: change)
+        routes.on(.patch, "email", through: [sessions], use: change)
+        routes.on(.get, "emails/verification", use: verifyByGet)
+        routes.on(.get, "emails/verification/status", use: status)
+        routes.on(.post, "emails/verification", use: confirm)
     }
 
     /// Stores the address as unverified and queues the verification mail, both or neither; when a verified
     /// address is replaced by another, a notice to the old one is queued with them (`AddressChange`).
     /// A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
-    func change(request: Request) async throws -> EmailChangeResponse {
-        let input = try EmailChangeRequest(form: FormFields.decode(from: request))
-        let session = try request.auth.require(SessionToken.self)
-        let language = input.language ?? MailLanguage.preferred(acceptLanguage: request.headers.first(name: .acceptLanguage)) ?? defaultLanguage
-        switch try await changes.change(userID: session.userID, to: input.email, language: language, on: request.db.sql) {
+    @Sendable func change(request: Request, context: APIRequestContext) async throws -> EmailChangeResponse {
+        let input = try EmailChangeRequest(form: await FormFields.decode(from: request, context: context))
+        let session = try context.requireSession()
+        let language = input.language ?? MailLanguage.preferred(acceptLanguage: request.headers[.acceptLanguage]) ?? defaultLanguage
+        switch try await changes.change(userID: session.userID, to: input.email, language: language, on: database(context)) {
         case .suppressed(let bounce): throw Self.suppressed(bounce)
         case .changed(.changed): return EmailChangeResponse(id: session.userID, email: input.email)
         case .changed(.throttled(let seconds)): throw APIError.throttled(seconds: seconds)
         case .changed(.recipientThrottled(let seconds)):
             throw APIError(status: .tooManyRequests, body: .detail("该邮箱地址最近已收到过验证邮件，请 \(seconds) 秒后再试。"),
-                           headers: ["Retry-After": String(seconds)])
+                           headers: [.retryAfter: String(seconds)])
         case .changed(.noSuchUser): throw SessionAuthenticator.userNotFound
         case .changed(.contended): throw APIError.detail("该账户正被其他请求同时修改，请稍后重试。", status: .conflict)
         }
@@ -58,20 +57,20 @@ struct EmailController: RouteCollection {
 
     /// The seed's view: 400 `缺少token`, 400 `无效token`, or 200 `OK` once the token's user still has the token's
     /// address. Whatever fetches the link verifies — a mail scanner too; `LEGACY_GET_VERIFY=false` answers 410.
-    func verifyByGet(request: Request) async throws -> MessageResponse {
+    @Sendable func verifyByGet(request: Request, context: APIRequestContext) async throws -> MessageResponse {
         guard legacyGetVerify else {
             throw APIError.message(Self.legacyGetOff, code: "use_post", status: .gone)
         }
         // The seed's bodies exactly: no `code`.
-        guard let token = QueryString.value(of: "token", in: request.url.query), !token.isEmpty else {
+        guard let token = QueryString.value(of: "token", in: request.uri.query), !token.isEmpty else {
             throw APIError.message(Self.missingToken)
         }
         let claims: EmailVerificationClaims
         do { claims = try verifier.claims(in: token) } catch {
-            request.logger.info("verification token refused: \(error)")
+            context.logger.info("verification token refused: \(error)")
             throw APIError.message(Self.invalidToken)
         }
-        guard try await activate(claims, method: "legacy_get", request: request) != .addressReplaced else {
+        guard try await activate(claims, method: "legacy_get", context: context) != .addressReplaced else {
             throw APIError.message(Self.invalidToken)
         }
         return MessageResponse(message: "OK")
@@ -79,32 +78,32 @@ struct EmailController: RouteCollection {
 
     /// What the page shows on load: the link's address and whether it is verified, or why the link cannot verify.
     /// Changes nothing.
-    func status(request: Request) async throws -> LinkStatusResponse {
+    @Sendable func status(request: Request, context: APIRequestContext) async throws -> LinkStatusResponse {
         metrics.verificationLinkViewed()
-        let (claims, active) = try await current(try Self.token(QueryString.value(of: "token", in: request.url.query)), request: request)
+        let (claims, active) = try await current(try Self.token(QueryString.value(of: "token", in: request.uri.query)), context: context)
         return LinkStatusResponse(email: claims.email, state: active ? "verified" : "pending")
     }
 
     /// The page's button: `{"token": …}` verifies the link's address. Or the code typed into the shop's form:
     /// `{"code": …}` with the user's session verifies the address the latest mail went to.
-    func confirm(request: Request) async throws -> ConfirmationResponse {
+    @Sendable func confirm(request: Request, context: APIRequestContext) async throws -> ConfirmationResponse {
         var errors = FieldErrors()
-        let form = try FormFields.decode(from: request)
+        let form = try await FormFields.decode(from: request, context: context)
         if let code = form.text("code", required: false, into: &errors), !code.isEmpty {
-            return try await confirm(code: code, request: request)
+            return try await confirm(code: code, request: request, context: context)
         }
         let given = form.text("token", into: &errors)
-        let (claims, _) = try await current(try Self.token(given), request: request)
-        return try await confirmation(claims, method: "button", request: request)
+        let (claims, _) = try await current(try Self.token(given), context: context)
+        return try await confirmation(claims, method: "button", context: context)
     }
 
-    private func confirm(code: String, request: Request) async throws -> ConfirmationResponse {
-        let session = try await sessions.session(of: request)
+    private func confirm(code: String, request: Request, context: APIRequestContext) async throws -> ConfirmationResponse {
+        let session = try await sessions.session(of: request, context: context)
         guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw CodeAttempt.malformedRefusal
         }
-        switch try await codes.confirm(code, userID: session.userID, on: request.db.sql) {
-        case .confirmed(let claims): return try await confirmation(claims, method: "code", request: request)
+        switch try await codes.confirm(code, userID: session.userID, on: database(context)) {
+        case .confirmed(let claims): return try await confirmation(claims, method: "code", context: context)
         case .alreadyVerified: return ConfirmationResponse(state: "already_verified")
         case .expired: throw CodeAttempt.expiredRefusal
         case .tooManyTries: throw CodeAttempt.tooManyTriesRefusal
@@ -115,8 +114,8 @@ struct EmailController: RouteCollection {
     }
 
     /// Verifies the claims' address and answers as a confirmation does, whichever way it came.
-    private func confirmation(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> ConfirmationResponse {
-        switch try await activate(claims, method: method, request: request) {
+    private func confirmation(_ claims: EmailVerificationClaims, method: String, context: APIRequestContext) async throws -> ConfirmationResponse {
+        switch try await activate(claims, method: method, context: context) {
         case .activated: return ConfirmationResponse(state: "verified")
         case .alreadyActive: return ConfirmationResponse(state: "already_verified")
         case .addressReplaced: throw LinkVerification.addressChanged.refusal
@@ -130,18 +129,18 @@ struct EmailController: RouteCollection {
     }
 
     /// The link's claims and whether their address is verified, or the 400 that says why the link cannot verify.
-    private func current(_ token: String, request: Request) async throws -> (claims: EmailVerificationClaims, active: Bool) {
+    private func current(_ token: String, context: APIRequestContext) async throws -> (claims: EmailVerificationClaims, active: Bool) {
         let claims: EmailVerificationClaims
         do { claims = try verifier.claims(in: token) } catch {
-            request.logger.info("verification token refused: \(error)")
+            context.logger.info("verification token refused: \(error)")
             throw LinkVerification.decide(token: error).refusal
         }
-        let active = try await activation.isActive(claims, on: request.db.sql)
+        let active = try await activation.isActive(claims, on: database(context))
         guard let active else { throw LinkVerification.addressChanged.refusal }
         return (claims, active)
     }
 
-    private func activate(_ claims: EmailVerificationClaims, method: String, request: Request) async throws -> AccountAddress.Activation {
-        try await activation.activate(claims, method: method, on: request.db.sql, logger: request.logger)
+    private func activate(_ claims: EmailVerificationClaims, method: String, context: APIRequestContext) async throws -> AccountAddress.Activation {
+        try await activation.activate(claims, method: method, on: database(context), logger: context.logger)
     }
 }

@@ -1,9 +1,11 @@
+import HTTPTypes
+import Hummingbird
 import PythonJSON
-import Vapor
 import Verification
 
-/// A failure answered to the client in the seed's DRF shapes.
-struct APIError: Error {
+/// A failure answered to the client in the seed's DRF shapes. Thrown anywhere below `APIErrorMiddleware`, it is the
+/// answer.
+struct APIError: Error, HTTPResponseError {
     enum Body {
         /// `{"detail": "…"}`, DRF's shape for authentication, throttling and request-level errors.
         case detail(String, extra: [(String, String)] = [])
@@ -13,9 +15,9 @@ struct APIError: Error {
         case message(String, code: String? = nil, triesLeft: Int? = nil)
     }
 
-    var status: HTTPResponseStatus
+    var status: HTTPResponse.Status
     var body: Body
-    var headers: HTTPHeaders = [:]
+    var headers: HTTPFields = [:]
 
     static func fields(_ errors: [(String, [String])]) -> APIError {
         APIError(status: .badRequest, body: .fields(errors))
@@ -25,18 +27,22 @@ struct APIError: Error {
         .fields([("non_field_errors", [message])])
     }
 
-    static func message(_ text: String, code: String? = nil, triesLeft: Int? = nil, status: HTTPResponseStatus = .badRequest) -> APIError {
+    static func message(_ text: String, code: String? = nil, triesLeft: Int? = nil, status: HTTPResponse.Status = .badRequest) -> APIError {
         APIError(status: status, body: .message(text, code: code, triesLeft: triesLeft))
     }
 
-    static func detail(_ text: String, status: HTTPResponseStatus) -> APIError {
+    static func detail(_ text: String, status: HTTPResponse.Status) -> APIError {
         APIError(status: status, body: .detail(text))
     }
 
     /// DRF's throttling answer: 429, the wait in the text and in `Retry-After`.
     static func throttled(seconds: Int) -> APIError {
         APIError(status: .tooManyRequests, body: .detail("请求超过了限速。预计 \(seconds) 秒后可用。"),
-                 headers: ["Retry-After": String(seconds)])
+                 headers: [.retryAfter: String(seconds)])
+    }
+
+    func response(from request: Request, context: some RequestContext) -> Response {
+        body.response(status: status, headers: headers)
     }
 }
 
@@ -50,4 +56,9 @@ extension APIError.Body: JSONBody {
                 + (triesLeft.map { [("tries_left", .integer(Int64($0)))] } ?? [])
         }
     }
+}
+
+extension HTTPField.Name {
+    static let retryAfter = HTTPField.Name("Retry-After")!
+    static let requestID = HTTPField.Name("X-Request-Id")!
 }

@@ -1,12 +1,16 @@
+import Foundation
+import Hummingbird
 import SQLKit
-import Vapor
 import Verification
 
 /// Refuses a client's requests beyond `limit` in a window with 429 and `Retry-After`, in the body DRF's throttles
 /// give, before the route does any work (sign-in's bcrypt comparison among it). Every request counts, accepted or
 /// not. The client is the socket's peer address, or what trusted proxies wrote in `RATE_LIMIT_CLIENT_HEADER`
 /// (`ClientAddress`).
-struct RateLimitMiddleware: AsyncMiddleware {
+struct RateLimitMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    let database: RequestDatabase
     let scope: String
     let limit: RateLimit
     let table: RateLimitTable
@@ -16,7 +20,8 @@ struct RateLimitMiddleware: AsyncMiddleware {
     /// The rows of windows that are over are cleared as each new window starts, once per server.
     private let pruning: OncePerPeriod
 
-    init(scope: String, limit: RateLimit, table: String, clientHeader: String?, trustedHops: Int, clock: @escaping @Sendable () -> Date) {
+    init(database: RequestDatabase, scope: String, limit: RateLimit, table: String, clientHeader: String?, trustedHops: Int, clock: @escaping @Sendable () -> Date) {
+        self.database = database
         self.scope = scope
         self.limit = limit
         self.table = RateLimitTable(name: table)
@@ -26,22 +31,22 @@ struct RateLimitMiddleware: AsyncMiddleware {
         self.pruning = OncePerPeriod(seconds: limit.seconds)
     }
 
-    func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let now = Int64(clock().timeIntervalSince1970)
         let windowStart = now - now % limit.seconds
-        let database = request.db.sql
-        let client = ClientAddress.bucket(peer: request.remoteAddress?.ipAddress,
-                                          header: clientHeader.flatMap { request.headers[$0].joined(separator: ",") },
+        let database = database(context)
+        let client = ClientAddress.bucket(peer: context.remoteAddress?.ipAddress,
+                                          header: clientHeader.flatMap { request.headers.joined($0) },
                                           trustedHops: trustedHops)
         let hits = try await table.hit("\(scope):\(client)", windowStart: windowStart, on: database)
         if pruning.isDue(at: windowStart) {
             try await table.prune(before: windowStart, on: database)
         }
         guard hits <= limit.requests else {
-            request.logger.notice("rate limit reached", metadata: ["scope": "\(scope)", "requests": "\(hits)",
+            context.logger.notice("rate limit reached", metadata: ["scope": "\(scope)", "requests": "\(hits)",
                                                                  "client": .string(ClientAddress.masked(client))])
             throw APIError.throttled(seconds: Int(windowStart + limit.seconds - now))
         }
-        return try await next.respond(to: request)
+        return try await next(request, context)
     }
 }

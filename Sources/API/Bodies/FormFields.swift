@@ -1,4 +1,5 @@
-import Vapor
+import Foundation
+import Hummingbird
 import Verification
 
 /// A JSON object body read the way DRF's serializers read it, so a missing, null or mistyped field becomes a
@@ -31,11 +32,21 @@ struct FormFields: Decodable {
         self.fields = fields
     }
 
-    /// An absent body reads as `{}` (every field missing); a body that is not JSON is a 415, as DRF answers.
-    static func decode(from request: Request) throws -> FormFields {
-        guard let body = request.body.data, body.readableBytes > 0 else { return FormFields(fields: [:]) }
-        guard request.headers.contentType == .json else { throw Abort(.unsupportedMediaType) }
-        return try JSONDecoder().decode(FormFields.self, from: body)
+    /// An absent body reads as `{}` (every field missing); a body that is not JSON is a 415, as DRF answers; one
+    /// over the context's limit is a 413.
+    static func decode(from request: Request, context: APIRequestContext) async throws -> FormFields {
+        var request = request
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        guard body.readableBytes > 0 else { return FormFields(fields: [:]) }
+        guard isJSON(request.headers[.contentType]) else { throw HTTPError(.unsupportedMediaType) }
+        return try JSONDecoder().decode(FormFields.self, from: Data(body.readableBytesView))
+    }
+
+    /// `application/json`, with any parameters (`; charset=utf-8`), in any case.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
     }
 
     private init(fields: [String: Field]) {

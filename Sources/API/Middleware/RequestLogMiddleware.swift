@@ -1,0 +1,59 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import Verification
+
+/// One line per request once it is answered: method, path, status, latency and the client address the rate limit
+/// counts it against. Every line of the request carries its `request-id`: the incoming `X-Request-Id` when it is a
+/// short token, a fresh one otherwise, so a client cannot write what it likes into every line.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    let clientHeader: String?
+    let trustedHops: Int
+
+    static func acceptableRequestID(_ value: String) -> Bool {
+        (1...64).contains(value.utf8.count) && value.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let given = request.headers[.requestID]
+        context.logger[metadataKey: "hb.request.id"] = nil
+        context.logger[metadataKey: "request-id"] = .string(given.flatMap { Self.acceptableRequestID($0) ? $0 : nil } ?? UUID().uuidString)
+        let start = ContinuousClock.now
+        let client = ClientAddress.bucket(peer: context.remoteAddress?.ipAddress, header: clientHeader.flatMap { request.headers.joined($0) },
+                                          trustedHops: trustedHops)
+        let logger = context.logger
+        let log = { (status: Int) in
+            let elapsed = ContinuousClock.now - start
+            let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            let path = request.uri.path
+            logger.info("\(request.method) \(path.removingPercentEncoding ?? path)", metadata: [
+                "status": "\(status)", "latency_ms": .string(String(format: "%.1f", milliseconds)), "client": .string(client),
+            ])
+        }
+        do {
+            let response = try await next(request, context)
+            log(response.status.code)
+            return response
+        } catch {
+            log(500)
+            throw error
+        }
+    }
+}
+
+extension HTTPFields {
+    /// Every value of the header named `name`, joined by commas as one field line would hold them; nil when absent.
+    func joined(_ name: String) -> String? {
+        guard let name = HTTPField.Name(name) else { return nil }
+        let values = self[values: name]
+        return values.isEmpty ? nil : values.joined(separator: ",")
+    }
+}
+
+private extension UInt8 {
+    var isASCIIAlphanumeric: Bool { (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) }
+}
