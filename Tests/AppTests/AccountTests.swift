@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 import Foundation
 import SQLKit
 import HTTPTypes
@@ -159,7 +159,7 @@ struct SchemaTests {
             let ready = try await APIClient(app: app).send(.get, "/readyz")
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.body.string == #"{"message":"database not migrated: run meiduo migrate"}"#)
-            let refusal = await #expect(throws: SchemaNotMigrated.self) { try await app.services.migratedJobQueue(on: app.db) }
+            let refusal = await #expect(throws: SchemaNotMigrated.self) { try await Schema.state(accounts: .own).requireReady(app.db) }
             #expect(refusal?.description == "the database is not migrated (1 pending: App.CreateJobLeaders); run `meiduo migrate` first")
         }
     }

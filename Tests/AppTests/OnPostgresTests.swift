@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 import Foundation
 import JobQueue
 import SQLKit
@@ -67,7 +67,7 @@ struct OnPostgresTests {
     /// The hot reads run as prepared statements: after one, its connection holds it.
     @Test func hotStatementsArePreparedOnTheirConnection() async throws {
         try await withMeiduo { app in
-            let prepared = try await app.db.withSession { sql in
+            let prepared = try await app.withConnection { sql in
                 _ = try await AccountAddress.current(userID: 1, in: OwnAccounts.self, on: sql)
                 return try await sql.raw("SELECT statement FROM pg_prepared_statements").all(decodingColumn: "statement", as: String.self)
             }

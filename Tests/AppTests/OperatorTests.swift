@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import NIOConcurrencyHelpers
@@ -65,12 +66,26 @@ struct OperatorTests {
         }
     }
 
-    @Test func helpAndSettingsTouchNoDatabase() {
-        #expect(!CommandLineIntent.touchesDatabase(["meiduo", "--help"]))
-        #expect(!CommandLineIntent.touchesDatabase(["meiduo", "serve", "--help"]))
-        #expect(!CommandLineIntent.touchesDatabase(["meiduo", "settings", "--markdown"]))
-        #expect(CommandLineIntent.touchesDatabase(["meiduo"]))
-        #expect(CommandLineIntent.touchesDatabase(["meiduo", "serve", "--port", "8080"]))
-        #expect(CommandLineIntent.migrates(["meiduo", "migrate", "--yes"]) && !CommandLineIntent.migrates(["meiduo", "serve"]))
+    /// The command lines of the previous release parse to the same commands and flags; `--help` is answered by the
+    /// parser before any command runs (so it sets nothing up), and `settings` is the one command without a runtime.
+    @Test func commandLinesParseAsBefore() throws {
+        #expect(try MeiduoCommand.parseAsRoot([]) is ServeCommand, "serve when no command is named")
+        let serve = try #require(try MeiduoCommand.parseAsRoot(["serve", "--no-worker", "-H", "0.0.0.0", "--port", "8081", "--env", "production"]) as? ServeCommand)
+        #expect(serve.noWorker && serve.hostname == "0.0.0.0" && serve.port == 8081 && serve.options.production)
+        let worker = try #require(try MeiduoCommand.parseAsRoot(["worker", "-c", "8", "--metrics-port", "9101", "--queue", "bulk"]) as? WorkerCommand)
+        #expect(worker.concurrency == 8 && worker.metricsPort == 9101 && worker.queue == "bulk" && !worker.options.production)
+        #expect(try (MeiduoCommand.parseAsRoot(["migrate", "--yes"]) as? MigrateCommand)?.yes == true)
+        #expect(try (MeiduoCommand.parseAsRoot(["jobs", "retry", "12,13"]) as? JobsCommand.Retry)?.jobs == "12,13")
+        #expect(try (MeiduoCommand.parseAsRoot(["jobs", "list", "--state", "dead", "--limit", "20"]) as? JobsCommand.List)?.state == "dead")
+        #expect(try (MeiduoCommand.parseAsRoot(["mail", "status", "a@b.test"]) as? MailCommand.Status)?.address == "a@b.test")
+        #expect(try (MeiduoCommand.parseAsRoot(["suppressions", "remove", "a@b.test"]) as? SuppressionsCommand.Remove)?.address == "a@b.test")
+        #expect(try (MeiduoCommand.parseAsRoot(["bounces", "--port", "2526"]) as? BouncesCommand)?.port == 2526)
+        #expect(try (MeiduoCommand.parseAsRoot(["send-test-mail", "--to", "a@b.test"]) as? SendTestMailCommand)?.to == "a@b.test")
+        #expect(try MeiduoCommand.parseAsRoot(["settings", "--markdown"]) is SettingsCommand)
+        for help in [["--help"], ["serve", "--help"], ["worker", "-h"]] {
+            let parsed = try MeiduoCommand.parseAsRoot(help)
+            #expect("\(type(of: parsed))" == "HelpCommand", "\(help) is answered by the parser's own help command, not ours")
+        }
+        #expect(throws: (any Error).self) { try MeiduoCommand.parseAsRoot(["serve", "--no-such-flag"]) }
     }
 }

@@ -8,7 +8,6 @@ import NIOCore
 import SQLKit
 import Testing
 import TestSupport
-import VaporTesting
 
 @testable import API
 @testable import App
@@ -25,6 +24,13 @@ struct TestApp: Sendable {
     var eventLoopGroup: any EventLoopGroup { databases.eventLoopGroup }
     /// The database as SQL.
     var db: any SQLDatabase { databases.sql(logger: logger, on: eventLoopGroup.any()) }
+
+    /// One pooled connection for the whole of `body`, as the driver hands it out (on PostgreSQL, a connection that
+    /// prepares the hot statements).
+    func withConnection<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let database = try #require(databases.database(logger: logger, on: eventLoopGroup.any()))
+        return try await database.withConnection { try await body($0.sql) }
+    }
 }
 
 /// Runs a test against a fully configured app on a database of its own: a fresh SQLite file by default, or a
@@ -43,30 +49,24 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, clock: @escaping 
     adjust(&settings)
     defer { try? FileManager.default.removeItem(at: scratch) }
     do {
-        try await withApp(configure: { app in
-            app.storage[ServicesKey.self] = try await configure(app, settings: settings, clock: clock)
-            try await app.autoMigrate()
-        }) { app in
-            let services = app.storage[ServicesKey.self]!
-            let databases = app.databases
-            let router = buildRouter(services: services, database: RequestDatabase { logger, eventLoop in databases.sql(logger: logger, on: eventLoop) },
-                                     schema: Schema.state(accounts: services.settings.accounts))
-            let server = Hummingbird.Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                                                 eventLoopGroupProvider: .shared(app.eventLoopGroup), logger: app.logger)
-            let logger = app.logger
+        let runtime = try await Runtime.make(settings: settings, environment: "testing", logger: Logger(label: "meiduo-test"), clock: clock)
+        do {
+            try await SchemaMigrations(databases: runtime.databases, accounts: settings.accounts, logger: runtime.logger).prepare()
+            let server = APIServer.make(services: runtime.services, databases: runtime.databases, hostname: "127.0.0.1", port: 0,
+                                        eventLoopGroup: runtime.eventLoopGroup, logger: runtime.logger)
             try await server.test(.live) { client in
-                try await test(TestApp(services: services, databases: databases, logger: logger, client: client))
+                try await test(TestApp(services: runtime.services, databases: runtime.databases, logger: runtime.logger, client: client))
             }
+        } catch {
+            await runtime.shutdown()
+            throw error
         }
+        await runtime.shutdown()
     } catch {
         if let postgresURL { await ScratchPostgres.drop(postgresURL) }
         throw error
     }
     if let postgresURL { await ScratchPostgres.drop(postgresURL) }
-}
-
-private struct ServicesKey: StorageKey {
-    typealias Value = AppServices
 }
 
 /// A unique, valid username (5–20 characters).

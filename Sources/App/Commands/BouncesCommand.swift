@@ -1,54 +1,57 @@
+import ArgumentParser
 import Bounces
 import NIOCore
 import NIOSSL
 import SMTPServer
 import SQLKit
-import Vapor
 import Verification
 
 /// `meiduo bounces`: the inbound SMTP listener for bounce reports, until SIGTERM or SIGINT.
-struct BouncesCommand: AsyncCommand {
-    let services: AppServices
-
-    struct Signature: CommandSignature {
-        @Option(name: "hostname", short: "H", help: "The address to listen on (default 127.0.0.1).")
-        var hostname: String?
-        @Option(name: "port", short: "p", help: "The port to listen on (default 2525).")
-        var port: Int?
-    }
-
-    var help: String {
-        """
-        Takes bounce reports by SMTP for the signed bounce addresses of BOUNCE_ADDRESS (anything else 550, no relaying) \
-        and records what they say; point your MTA's bounces for BOUNCE_ADDRESS's domain here.
+struct BouncesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bounces",
+        abstract: "Takes bounce reports by SMTP for the signed bounce addresses of BOUNCE_ADDRESS (anything else 550, no relaying).",
+        discussion: """
+        Records what they say; point your MTA's bounces for BOUNCE_ADDRESS's domain here.
         Environment: \(SettingsCatalog.names(readBy: .bounces)) (see `meiduo settings`).
-        """
+        """)
+
+    @OptionGroup var options: CommonOptions
+    @Option(name: [.customLong("hostname"), .customShort("H")], help: "The address to listen on (default 127.0.0.1).")
+    var hostname: String?
+    @Option(name: [.customLong("port"), .customShort("p")], help: "The port to listen on (default 2525).")
+    var port: Int?
+
+    func run() async throws {
+        try await Runtime.run(options) { runtime in try await listen(runtime) }
     }
 
-    func run(using context: CommandContext, signature: Signature) async throws {
+    private func listen(_ runtime: Runtime) async throws {
+        let services = runtime.services
         let settings = services.settings.bounces
         guard let addresses = services.bounceAddress, let base = settings.address else {
             throw UsageError("BOUNCE_ADDRESS is unset: set it to the plain bounce address (bounces@example.com) that mail is sent from")
         }
-        let port = signature.port ?? 2525
+        let port = self.port ?? 2525
         guard (1...65_535).contains(port) else { throw UsageError("--port must be between 1 and 65535") }
-        let database = try await services.migrated(context.application.db.sql)
-        let logger = context.application.logger
+        let database = try await runtime.migratedDatabase()
+        let logger = runtime.logger
         let receiver = BounceReceiver(addresses: addresses, reports: BounceReports(table: services.tables.bounceReports),
                                       deliveries: services.deliveries, suppressions: services.suppressions, database: database,
                                       metrics: services.metrics, clock: services.clock, logger: logger)
         let configuration = SMTPServerConfiguration(
-            host: signature.hostname ?? "127.0.0.1", port: port, hostname: addresses.domain,
+            host: hostname ?? "127.0.0.1", port: port, hostname: addresses.domain,
             limits: SMTPServerSession.Limits(maximumMessageSize: settings.maximumReportSize),
             maximumConnections: settings.maximumConnections, idleTimeout: .seconds(settings.timeoutSeconds),
             sessionLimit: .seconds(settings.timeoutSeconds * 10), tls: try tlsContext(settings))
-        let server = try await SMTPServer.start(configuration, receiver: receiver, group: context.application.eventLoopGroup, logger: logger)
+        let server = try await SMTPServer.start(configuration, receiver: receiver, group: runtime.eventLoopGroup, logger: logger)
         logger.notice("bounce listener started", metadata: [
             "address": "\(configuration.host):\(server.port ?? port)", "bounce_address": "\(base)", "starttls": "\(configuration.tls != nil)",
         ])
-        let received = await TerminationSignal.next()
-        logger.notice("received signal \(received); stopping the bounce listener")
-        try await server.close()
+        try await runtime.runUntilSignalled([StopsOnShutdown {
+            logger.notice("stopping the bounce listener")
+            try? await server.close()
+        }])
     }
 
     private func tlsContext(_ settings: BounceSettings) throws -> NIOSSLContext? {

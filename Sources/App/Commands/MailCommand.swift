@@ -1,28 +1,32 @@
+import ArgumentParser
+import Foundation
 import SQLKit
-import Vapor
 import Verification
 
 /// `meiduo mail status ADDRESS`: every mail to an address, each step with the operator's detail, and whether the
 /// address is suppressed.
-struct MailCommand: AsyncCommandGroup {
-    let services: AppServices
+struct MailCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mail",
+        abstract: "What happened to the mail sent to an address.",
+        discussion: "Environment: \(SettingsCatalog.names(readBy: .jobs)) (see `meiduo settings`).",
+        subcommands: [Status.self])
 
-    var help: String { "What happened to the mail sent to an address. Environment: \(SettingsCatalog.names(readBy: .jobs)) (see `meiduo settings`)." }
+    struct Status: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Lists every mail to ADDRESS, oldest first, with each of its steps, and the address's suppression.")
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "The recipient's address.")
+        var address: String
 
-    var commands: [String: any AnyAsyncCommand] { ["status": Status(services: services)] }
-
-    struct Status: AsyncCommand {
-        let services: AppServices
-        struct Signature: CommandSignature {
-            @Argument(name: "address", help: "The recipient's address.")
-            var address: String
+        func run() async throws {
+            try await Runtime.run(options) { runtime in try await report(runtime) }
         }
 
-        var help: String { "Lists every mail to ADDRESS, oldest first, with each of its steps, and the address's suppression." }
-
-        func run(using context: CommandContext, signature: Signature) async throws {
-            let database = try await services.migrated(context.application.db.sql)
-            let steps = try await services.deliveries.history(address: signature.address, on: database)
+        private func report(_ runtime: Runtime) async throws {
+            let services = runtime.services
+            let database = try await runtime.migratedDatabase()
+            let steps = try await services.deliveries.history(address: address, on: database)
             let reports = BounceReports(table: services.tables.bounceReports)
             var lines: [String] = []
             for jobID in steps.map(\.job_id).uniqued() {
@@ -37,13 +41,13 @@ struct MailCommand: AsyncCommandGroup {
                     lines.append("  bounce report #\(report.id) received \(Self.timestamp(Date(timeIntervalSince1970: Double(report.received_at)))): \(report.outcome), \(report.size) octets")
                 }
             }
-            if lines.isEmpty { lines.append("no mail recorded to \(signature.address.lowercased())") }
-            if let bounce = try await services.suppressions.active(address: signature.address, at: services.clock(), on: database) {
+            if lines.isEmpty { lines.append("no mail recorded to \(address.lowercased())") }
+            if let bounce = try await services.suppressions.active(address: address, at: services.clock(), on: database) {
                 lines.append("suppressed since \(Self.timestamp(bounce.date)) (\(bounce.status), mail #\(bounce.job_id)); lift with: meiduo suppressions remove \(bounce.address)")
             } else {
                 lines.append("not suppressed")
             }
-            lines.forEach { context.console.print($0) }
+            lines.forEach { print($0) }
         }
 
         static func timestamp(_ date: Date) -> String {

@@ -1,23 +1,24 @@
-import Vapor
+import ArgumentParser
 import Verification
 
 /// `meiduo settings [--markdown]`: every environment variable the service reads, its default and its meaning.
-struct SettingsCommand: AsyncCommand {
-    struct Signature: CommandSignature {
-        @Flag(name: "markdown", help: "Print the table as the README shows it.")
-        var markdown: Bool
-    }
+/// Reads no setting and touches no database.
+struct SettingsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "settings",
+                                                    abstract: "Lists every setting (environment variable) with its default and meaning.")
 
-    var help: String { "Lists every setting (environment variable) with its default and meaning." }
+    @OptionGroup var options: CommonOptions
+    @Flag(name: .customLong("markdown"), help: "Print the table as the README shows it.")
+    var markdown = false
 
-    func run(using context: CommandContext, signature: Signature) async throws {
-        if signature.markdown {
-            context.console.print(SettingsCatalog.markdownTable)
+    func run() {
+        if markdown {
+            print(SettingsCatalog.markdownTable)
             return
         }
         for entry in SettingsCatalog.entries {
-            context.console.print(entry.names.joined(separator: ", ") + "  (default: " + entry.defaultValue.replacingOccurrences(of: "`", with: "") + ")")
-            context.console.print("    " + entry.meaning.replacingOccurrences(of: "`", with: ""))
+            print(entry.names.joined(separator: ", ") + "  (default: " + entry.defaultValue.replacingOccurrences(of: "`", with: "") + ")")
+            print("    " + entry.meaning.replacingOccurrences(of: "`", with: ""))
         }
     }
 }

@@ -1,45 +1,44 @@
+import ArgumentParser
 import SQLKit
-import Vapor
 import Verification
 
 /// `meiduo suppressions list|remove ADDRESS`.
-struct SuppressionsCommand: AsyncCommandGroup {
-    let services: AppServices
+struct SuppressionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "suppressions",
+        abstract: "Addresses not mailed after a hard bounce (SUPPRESS_DAYS).",
+        discussion: "Environment: \(SettingsCatalog.names(readBy: .jobs)) (see `meiduo settings`).",
+        subcommands: [List.self, Remove.self])
 
-    var help: String { "Addresses not mailed after a hard bounce (SUPPRESS_DAYS). Environment: \(SettingsCatalog.names(readBy: .jobs)) (see `meiduo settings`)." }
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lists the addresses suppressed now, most recent bounce first.")
+        @OptionGroup var options: CommonOptions
 
-    var commands: [String: any AnyAsyncCommand] { ["list": List(services: services), "remove": Remove(services: services)] }
-
-    struct List: AsyncCommand {
-        let services: AppServices
-        struct Signature: CommandSignature {}
-        var help: String { "Lists the addresses suppressed now, most recent bounce first." }
-
-        func run(using context: CommandContext, signature: Signature) async throws {
-            let database = try await services.migrated(context.application.db.sql)
-            let entries = try await services.suppressions.list(at: services.clock(), on: database)
-            for entry in entries {
-                context.console.print("\(entry.address)  bounced \(MailCommand.Status.timestamp(entry.date))  \(entry.status)  mail #\(entry.job_id)  \(entry.detail)")
+        func run() async throws {
+            try await Runtime.run(options) { runtime in
+                let services = runtime.services
+                let entries = try await services.suppressions.list(at: services.clock(), on: try await runtime.migratedDatabase())
+                for entry in entries {
+                    print("\(entry.address)  bounced \(MailCommand.Status.timestamp(entry.date))  \(entry.status)  mail #\(entry.job_id)  \(entry.detail)")
+                }
+                if entries.isEmpty { print("no address is suppressed") }
             }
-            if entries.isEmpty { context.console.print("no address is suppressed") }
         }
     }
 
-    struct Remove: AsyncCommand {
-        let services: AppServices
-        struct Signature: CommandSignature {
-            @Argument(name: "address", help: "The address to mail again.")
-            var address: String
-        }
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Lifts ADDRESS's suppression: it can be mailed again.")
+        @OptionGroup var options: CommonOptions
+        @Argument(help: "The address to mail again.")
+        var address: String
 
-        var help: String { "Lifts ADDRESS's suppression: it can be mailed again." }
-
-        func run(using context: CommandContext, signature: Signature) async throws {
-            let database = try await services.migrated(context.application.db.sql)
-            guard try await services.suppressions.remove(address: signature.address, on: database) else {
-                throw UsageError("\(signature.address.lowercased()) is not suppressed")
+        func run() async throws {
+            try await Runtime.run(options) { runtime in
+                guard try await runtime.services.suppressions.remove(address: address, on: try await runtime.migratedDatabase()) else {
+                    throw UsageError("\(address.lowercased()) is not suppressed")
+                }
+                print("lifted: \(address.lowercased()) can be mailed again")
             }
-            context.console.print("lifted: \(signature.address.lowercased()) can be mailed again")
         }
     }
 }

@@ -1,6 +1,5 @@
 import JobQueue
 import SQLKit
-import Vapor
 import Verification
 
 /// A command line the command cannot run: printed as one line, and the process exits with status 1.
@@ -12,15 +11,16 @@ struct UsageError: Error, CustomStringConvertible {
     }
 }
 
-extension AppServices {
-    /// The job queue, once `database` is known to hold every migration (else one line naming `meiduo migrate`).
-    func migratedJobQueue(on database: any SQLDatabase) async throws -> JobQueue {
-        _ = try await migrated(database)
-        return jobQueue
+extension Runtime {
+    /// The job queue, once the database is known to hold every migration (else one line naming `meiduo migrate`).
+    func migratedJobQueue() async throws -> JobQueue {
+        _ = try await migratedDatabase()
+        return services.jobQueue
     }
 
-    /// `database`, once it is known to hold every migration (else one line naming `meiduo migrate`).
-    func migrated(_ database: any SQLDatabase) async throws -> any SQLDatabase {
+    /// The database, once it is known to hold every migration (else one line naming `meiduo migrate`).
+    func migratedDatabase() async throws -> any SQLDatabase {
+        let database = database
         try await Schema.state(accounts: settings.accounts).requireReady(database)
         return database
     }

@@ -23,8 +23,8 @@ extension AppServices {
     }
 }
 
-/// A started worker and its wake-up listener; stopping is graceful (see `Worker.shutdown`). As a lifecycle
-/// handler (`WorkerLifecycle`) it stops when the application shuts down (SIGTERM/SIGINT to `serve`).
+/// A started worker and its wake-up listener; stopping is graceful (see `Worker.shutdown`). `WorkerService` stops
+/// it when its command's group shuts down.
 struct RunningWorker: Sendable {
     let worker: Worker
     let notifications: Task<Void, Never>?

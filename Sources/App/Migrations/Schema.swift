@@ -1,4 +1,4 @@
-import Fluent
+import FluentKit
 import Verification
 
 /// The migrations of this build, in order.

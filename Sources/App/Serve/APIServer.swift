@@ -3,14 +3,13 @@ import FluentKit
 import Hummingbird
 import Logging
 import NIOCore
-import ServiceLifecycle
 import Verification
 
 /// The API on Hummingbird's server, with the connection limits of `HTTP_*` (a whole-request deadline answered 408,
-/// the keep-alive deadline, the connection maximum): a `Service` of the command's `ServiceGroup`.
+/// the keep-alive deadline, the connection maximum); run as a `Service` of the command's `ServiceGroup`.
 enum APIServer {
     static func make(services: AppServices, databases: Databases, hostname: String, port: Int,
-                     eventLoopGroup: any EventLoopGroup, logger: Logger) -> some Service {
+                     eventLoopGroup: any EventLoopGroup, logger: Logger) -> some ApplicationProtocol {
         let router = buildRouter(services: services, database: RequestDatabase { logger, eventLoop in databases.sql(logger: logger, on: eventLoop) },
                                  schema: Schema.state(accounts: services.settings.accounts))
         let limits = services.settings.http

@@ -29,18 +29,3 @@ package struct DeploymentFilesMissing: Error, CustomStringConvertible {
         self.missing = missing
     }
 }
-
-/// Whether the command line runs something that uses the database: not `--help` of any command, not `settings`.
-/// Those create nothing, not even the SQLite file and its folder.
-package enum CommandLineIntent {
-    package static func touchesDatabase(_ arguments: [String]) -> Bool {
-        let words = arguments.dropFirst()
-        if words.contains("--help") || words.contains("-h") { return false }
-        return words.first != "settings"
-    }
-
-    /// `meiduo migrate`, whose index builds may take longer than a request's statement may.
-    package static func migrates(_ arguments: [String]) -> Bool {
-        arguments.dropFirst().first == "migrate"
-    }
-}

@@ -8,6 +8,9 @@ public struct HTTPServerSettings: Sendable {
     public var keepAliveTimeout: Int64 = 30
     /// Open connections at most; nil: the open-files limit less `reservedFileDescriptors`.
     public var maximumConnections: Int?
+    /// Seconds a process has, after SIGTERM or SIGINT, to finish its requests, its jobs and its sessions; what is
+    /// still running then is cancelled.
+    public var shutdownTimeout: Int64 = 45
 
     /// Kept for the database, SMTP sessions, files and the listeners.
     package static let reservedFileDescriptors = 64
@@ -21,6 +24,7 @@ public struct HTTPServerSettings: Sendable {
         if reader.string("HTTP_MAX_CONNECTIONS") != nil {
             settings.maximumConnections = Int(try reader.integer("HTTP_MAX_CONNECTIONS", default: 0, minimum: 1, maximum: 1_000_000))
         }
+        settings.shutdownTimeout = try reader.integer("SHUTDOWN_TIMEOUT", default: settings.shutdownTimeout, minimum: 1, maximum: 3600)
         return settings
     }
 

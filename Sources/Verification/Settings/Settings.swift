@@ -147,6 +147,9 @@ public struct Settings: Sendable {
     /// Checks that hold whichever way the settings were made.
     public func validate(production: Bool) throws(SettingsError) {
         try queue.validate(mail: mail)
+        if Double(http.shutdownTimeout) <= queue.worker.shutdownGraceSeconds {
+            throw SettingsError(variable: "SHUTDOWN_TIMEOUT", problem: "must be more than WORKER_SHUTDOWN_GRACE (\(queue.worker.shutdownGraceSeconds) s), so that running jobs can finish or be given back before the process is stopped")
+        }
         if production && secretKey == Self.developmentSecretKey {
             throw SettingsError(variable: "SECRET_KEY", problem: "is unset or the development default; production needs a secret of its own (for example: openssl rand -hex 32)")
         }

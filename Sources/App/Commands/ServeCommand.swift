@@ -1,0 +1,67 @@
+import ArgumentParser
+import ServiceLifecycle
+import Verification
+
+/// `meiduo serve`: the HTTP API and, unless `--no-worker`, a mail worker in the same process, so the embedded
+/// default needs nothing else. One `ServiceGroup`: SIGTERM or SIGINT stops both gracefully within `SHUTDOWN_TIMEOUT`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serves the HTTP API and, unless --no-worker, sends queued mail from the same process.",
+        discussion: """
+        Environment: \(SettingsCatalog.names(readBy: .serve)) (see `meiduo settings`); a .env file in the \
+        working directory is read too.
+        """)
+
+    @OptionGroup var options: CommonOptions
+    @Option(name: [.customLong("hostname"), .customShort("H")], help: "The address to listen on (default 127.0.0.1).")
+    var hostname: String?
+    @Option(name: [.customLong("port"), .customShort("p")], help: "The port to listen on (default 8080).")
+    var port: Int?
+    @Option(name: [.customLong("bind"), .customShort("b")], help: "hostname:port in one.")
+    var bind: String?
+    @Flag(name: .customLong("no-worker"), help: "Do not run a mail worker in this process (run `meiduo worker` elsewhere).")
+    var noWorker = false
+
+    func run() async throws {
+        try await Runtime.run(options) { runtime in
+            var (hostname, port) = (self.hostname ?? "127.0.0.1", self.port ?? 8080)
+            if let bind {
+                let parts = bind.split(separator: ":", maxSplits: 1)
+                guard parts.count == 2, let bound = Int(parts[1]) else { throw UsageError("--bind must be hostname:port") }
+                (hostname, port) = (String(parts[0]), bound)
+            }
+            guard (0...65_535).contains(port) else { throw UsageError("--port must be between 0 and 65535") }
+            let services = runtime.services
+            try await Schema.state(accounts: services.settings.accounts).requireReady(runtime.database)
+            var parts: [any Service] = [APIServer.make(services: services, databases: runtime.databases, hostname: hostname, port: port,
+                                                       eventLoopGroup: runtime.eventLoopGroup, logger: runtime.logger)]
+            if !noWorker {
+                let logger = runtime.logger
+                parts.append(WorkerService(start: { services.startWorker(logger: logger) }))
+            }
+            try await runtime.runUntilSignalled(parts)
+        }
+    }
+}
+
+extension Runtime {
+    /// Runs `services` in one group until SIGTERM or SIGINT, then shuts them down gracefully: each gets the signal
+    /// at once, and what still runs after `SHUTDOWN_TIMEOUT` is cancelled.
+    func runUntilSignalled(_ services: [any Service]) async throws {
+        var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
+                                                      gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        configuration.maximumGracefulShutdownDuration = .seconds(settings.http.shutdownTimeout)
+        try await ServiceGroup(configuration: configuration).run()
+    }
+}
+
+/// Something started before its group runs (a listener bound, a pool opened), stopped when the group shuts down.
+struct StopsOnShutdown: Service {
+    let stop: @Sendable () async -> Void
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await stop()
+    }
+}
