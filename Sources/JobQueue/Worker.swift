@@ -128,6 +128,8 @@ public final class Worker: Sendable {
                         logger.error("claiming jobs failed; retrying after the poll interval", metadata: ["error": "\(configuration.describeError(error))"])
                         drained = true
                     }
+                    // A claim that was in flight when the stop came is given back below, not started.
+                    guard !isStopping else { break }
                     startReadyJobs(&ready, in: &group)
                 }
                 if ready.isEmpty && drained {
@@ -189,6 +191,9 @@ public final class Worker: Sendable {
             try? await Task.sleep(nanoseconds: UInt64(configuration.completionBatchSeconds * 1e9))  // let a batch gather
             await recordCompletions()
         }
+        // A job that finished while the last batch was being recorded is in none yet; the heartbeat keeps its lease
+        // until it is, so it is recorded before the worker stops rather than after the grace period.
+        await recordCompletions()
     }
 
     private func recordCompletions() async {

@@ -7,7 +7,8 @@ import Testing
 
 struct WorkerTests {
     static func worker(_ queue: JobQueue, _ job: Greeting, concurrency: Int = 4, prefetch: Int? = nil, grace: Double = 30,
-                       maintenanceInterval: Double = 15, timeout: Double = 300, renewal: Double? = nil) -> Worker {
+                       maintenanceInterval: Double = 15, timeout: Double = 300, renewal: Double? = nil,
+                       logger: Logger = Logger(label: "test.worker")) -> Worker {
         var registry = JobRegistry()
         registry.register(job)
         var configuration = Worker.Configuration()
@@ -18,7 +19,7 @@ struct WorkerTests {
         configuration.maintenanceIntervalSeconds = maintenanceInterval
         configuration.jobTimeoutSeconds = timeout
         configuration.leaseRenewalSeconds = renewal
-        return Worker(queue: queue, registry: registry, configuration: configuration, logger: Logger(label: "test.worker"))
+        return Worker(queue: queue, registry: registry, configuration: configuration, logger: logger)
     }
 
     /// Polls until `condition` holds, for at most `seconds`.
@@ -112,6 +113,68 @@ struct WorkerTests {
             #expect(counts[.completed]! + counts[.available]! == 20, "the jobs held ready were given back")
             let given = try await jobs(in: sql).filter { $0.state == .available }
             #expect(given.allSatisfy { $0.attempt == 0 && $0.lockedBy == nil })
+        }
+    }
+
+    /// A claim still in flight when the worker is told to stop returns a job: the job is given back, not started.
+    /// Started, its completion was recorded by no one until the grace period ran out, and the worker took that long
+    /// to stop.
+    @Test func aJobClaimedAfterTheStopIsGivenBackNotStarted() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            let gate = GatedStatements.Gate.claims()
+            let queue = JobQueue(database: GatedStatements(base: sql, gate: gate))
+            let performed = NIOLockedValueBox<[String]>([])
+            let worker = Self.worker(queue, Greeting(performed: performed), concurrency: 1, grace: 30)
+            worker.start()
+            gate.arm()
+            try await queue.enqueue(Greeting.self, .init(name: "late"), on: sql)
+            #expect(try await Self.eventually { gate.holdsAStatement })
+            let stopping = Task { await worker.shutdown() }
+            try await Task.sleep(nanoseconds: 200_000_000)
+            gate.release()
+            await stopping.value
+            #expect(performed.withLockedValue { $0 }.isEmpty, "claimed after the stop, not started")
+            let job = try #require(try await jobs(in: sql).first)
+            #expect(job.state == .available && job.attempt == 0 && job.lockedBy == nil, "given back without spending an attempt")
+        }
+    }
+
+    /// A job that finishes while the completions before it are being recorded, after the stop, is recorded too: the
+    /// completer does not leave it behind, and the worker stops without waiting out its grace period.
+    @Test func aJobFinishingWhileCompletionsAreRecordedIsRecordedBeforeTheStop() async throws {
+        try await withQueueDatabase { database in
+            let sql = try await database.connection()
+            let gate = GatedStatements.Gate.completions()
+            let queue = JobQueue(database: GatedStatements(base: sql, gate: gate))
+            let lastMayFinish = NIOLockedValueBox(false)
+            let performed = NIOLockedValueBox<[String]>([])
+            let job = Greeting(performed: performed) { payload in
+                while payload.name == "last" && !lastMayFinish.withLockedValue({ $0 }) { try await Task.sleep(nanoseconds: 10_000_000) }
+            }
+            let warnings = WarningLines()
+            let worker = Self.worker(queue, job, concurrency: 2, grace: 30, logger: Logger(label: "test.worker") { _ in warnings })
+            gate.arm()
+            try await queue.enqueue(Greeting.self, .init(name: "first"), on: sql)
+            try await queue.enqueue(Greeting.self, .init(name: "last"), on: sql)
+            worker.start()
+            // "first" is done and its completion is being recorded (held at the gate) while "last" still runs.
+            #expect(try await Self.eventually { gate.holdsAStatement })
+            let done = NIOLockedValueBox(false)
+            let stopping = Task {
+                await worker.shutdown()
+                done.withLockedValue { $0 = true }
+            }
+            try await Task.sleep(nanoseconds: 100_000_000)
+            lastMayFinish.withLockedValue { $0 = true }
+            #expect(try await Self.eventually { performed.withLockedValue { $0.count } == 2 })
+            try await Task.sleep(nanoseconds: 100_000_000)
+            gate.release()
+            let stopped = try await Self.eventually(seconds: 10) { done.withLockedValue { $0 } }
+            #expect(stopped, "the worker stops without waiting out its 30 s grace period")
+            await stopping.value
+            #expect(!warnings.messages.contains { $0.contains("grace period over") })
+            #expect(try await queue.countsByState()[.completed] == 2)
         }
     }
 

@@ -46,10 +46,11 @@ struct ServeCommand: AsyncParsableCommand {
 }
 
 extension Runtime {
-    /// Runs `services` in one group until SIGTERM or SIGINT, then shuts them down gracefully: each gets the signal
-    /// at once, and what still runs after `SHUTDOWN_TIMEOUT` is cancelled.
-    func runUntilSignalled(_ services: [any Service]) async throws {
-        var configuration = ServiceGroupConfiguration(services: services.map { .init(service: $0) },
+    /// Runs `parts` in one group until SIGTERM or SIGINT, then shuts them down gracefully, the last given first,
+    /// and the SMTP session pool after them all; what still runs after `SHUTDOWN_TIMEOUT` is cancelled.
+    func runUntilSignalled(_ parts: [any Service]) async throws {
+        let pool = services.smtpPool.map { pool in StopsOnShutdown { await pool.shutdown() } }
+        var configuration = ServiceGroupConfiguration(services: ([pool].compactMap { $0 } + parts).map { .init(service: $0) },
                                                       gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(settings.http.shutdownTimeout)
         try await ServiceGroup(configuration: configuration).run()

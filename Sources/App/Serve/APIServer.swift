@@ -18,9 +18,6 @@ enum APIServer {
             server: .http1(requestTimeout: .seconds(limits.headerTimeout), keepAliveTimeout: .seconds(limits.keepAliveTimeout)),
             configuration: .init(address: .hostname(hostname, port: port), serverName: nil,
                                  availableConnectionsDelegate: .maximum(limits.connectionCap, logger: logger)),
-            onServerRunning: { channel in
-                logger.notice("Server started on http://\(hostname):\(channel.localAddress?.port ?? port)")
-            },
             eventLoopGroupProvider: .shared(eventLoopGroup), logger: logger)
     }
 }
