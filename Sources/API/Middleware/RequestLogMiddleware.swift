@@ -19,19 +19,22 @@ struct RequestLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let given = request.headers[.requestID]
+        // Hummingbird's own id (a counter, no system call) unless the client gave an acceptable one.
+        let own = context.logger[metadataKey: "hb.request.id"]
         context.logger[metadataKey: "hb.request.id"] = nil
-        context.logger[metadataKey: "request-id"] = .string(given.flatMap { Self.acceptableRequestID($0) ? $0 : nil } ?? UUID().uuidString)
+        context.logger[metadataKey: "request-id"] = request.headers[.requestID].flatMap { Self.acceptableRequestID($0) ? .string($0) : nil }
+            ?? own ?? .string(UUID().uuidString)
         let start = ContinuousClock.now
-        let client = ClientAddress.bucket(peer: context.remoteAddress?.ipAddress, header: clientHeader.flatMap { request.headers.joined($0) },
-                                          trustedHops: trustedHops)
         let logger = context.logger
+        let peer = context.remoteAddress?.ipAddress
         let log = { (status: Int) in
             let elapsed = ContinuousClock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let path = request.uri.path
-            logger.info("\(request.method) \(path.removingPercentEncoding ?? path)", metadata: [
-                "status": "\(status)", "latency_ms": .string(String(format: "%.1f", milliseconds)), "client": .string(client),
+            logger.info("\(request.method) \(path.contains("%") ? path.removingPercentEncoding ?? path : path)", metadata: [
+                "status": "\(status)", "latency_ms": .string(String(format: "%.1f", milliseconds)),
+                "client": .string(ClientAddress.bucket(peer: peer, header: clientHeader.flatMap { request.headers.joined($0) },
+                                                       trustedHops: trustedHops)),
             ])
         }
         do {

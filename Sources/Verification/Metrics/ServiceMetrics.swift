@@ -1,9 +1,18 @@
 import JobQueue
+import NIOConcurrencyHelpers
 import Prometheus
 
 /// The service's Prometheus metrics, one registry per application (served at `/metrics`).
 package final class ServiceMetrics: Sendable {
     package let registry = PrometheusCollectorRegistry()
+    /// Each route's request counter and latency histogram, looked up in the registry once rather than per request.
+    private let requestMetrics = NIOLockedValueBox<[RequestKey: (count: Counter, latency: DurationHistogram)]>([:])
+
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: UInt
+    }
 
     package init() {}
     private static let latencyBuckets: [Duration] = [.milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(25),
@@ -11,10 +20,18 @@ package final class ServiceMetrics: Sendable {
                                                      .seconds(1), .seconds(2.5), .seconds(5), .seconds(10)]
 
     package func request(route: String, method: String, status: UInt, duration: Duration) {
-        registry.makeCounter(descriptor: Metric.httpRequests, labels: [("route", route), ("method", method), ("status", "\(status)")])
-            .increment()
-        registry.makeDurationHistogram(descriptor: Metric.httpRequestDuration, labels: [("route", route)], buckets: Self.latencyBuckets)
-            .record(duration)
+        let key = RequestKey(route: route, method: method, status: status)
+        let handles = requestMetrics.withLockedValue { known in
+            if let handles = known[key] { return handles }
+            let made = (count: registry.makeCounter(descriptor: Metric.httpRequests,
+                                                    labels: [("route", route), ("method", method), ("status", "\(status)")]),
+                        latency: registry.makeDurationHistogram(descriptor: Metric.httpRequestDuration, labels: [("route", route)],
+                                                                buckets: Self.latencyBuckets))
+            known[key] = made
+            return made
+        }
+        handles.count.increment()
+        handles.latency.record(duration)
     }
 
     /// The verification funnel: mails queued, mails sent, addresses verified.

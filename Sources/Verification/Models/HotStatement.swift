@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import PostgresKit
 import SQLKit
 
@@ -41,8 +42,20 @@ private struct NumberedParameters: SQLExpression {
     let sql: String
     let values: [any Encodable & Sendable]
 
-    init(_ statement: some HotStatement, marker: String) {
-        self.sql = type(of: statement).sql.replacingOccurrences(of: "$", with: marker)
+    /// Each statement's text with `?n`, written once.
+    private static let sqliteTexts = NIOLockedValueBox<[ObjectIdentifier: String]>([:])
+
+    init<Statement: HotStatement>(_ statement: Statement, marker: String) {
+        if marker == "$" {
+            self.sql = Statement.sql
+        } else {
+            self.sql = Self.sqliteTexts.withLockedValue { texts in
+                if let text = texts[ObjectIdentifier(Statement.self)] { return text }
+                let text = Statement.sql.replacingOccurrences(of: "$", with: marker)
+                texts[ObjectIdentifier(Statement.self)] = text
+                return text
+            }
+        }
         self.values = statement.values
     }
 
