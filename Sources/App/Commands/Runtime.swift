@@ -29,13 +29,13 @@ struct Runtime: Sendable {
         do {
             runtime = try await start(options, logger: logger, migrates: migrates)
         } catch {
-            logger.critical("\(error)")
+            logger.critical("\(DatabaseErrorText.describe(error))")
             throw ExitCode.failure
         }
         do {
             try await body(runtime)
         } catch {
-            logger.error("\(error)")
+            logger.error("\(DatabaseErrorText.describe(error))")
             await runtime.shutdown()
             throw ExitCode.failure
         }
