@@ -1,6 +1,5 @@
 import API
 import ArgumentParser
-import Dispatch
 import ServiceLifecycle
 import Verification
 
