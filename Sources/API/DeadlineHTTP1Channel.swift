@@ -1,7 +1,9 @@
 import HTTPLimits
+import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import Verification
 
 /// Hummingbird's HTTP/1 channel with each connection's deadlines (`HTTPLimits`): the guard first in the pipeline,
 /// sharing the connection's timer with a part handler behind the HTTP codec.
@@ -39,4 +41,18 @@ extension HTTPServerBuilder {
                                  requestTimeout: requestTimeout, keepAliveTimeout: keepAliveTimeout)
         }
     }
+}
+
+/// A Hummingbird application for `router` on `hostname:port` with the limits of `HTTP_*`: the whole-request and
+/// keep-alive deadlines above and the connection maximum. The API's server and a worker's metrics listener alike.
+package func limitedApplication<Responder: HTTPResponderBuilder>(
+    router: Responder, limits: HTTPServerSettings, hostname: String, port: Int, eventLoopGroup: any EventLoopGroup, logger: Logger,
+    onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+) -> some ApplicationProtocol where Responder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+    Application(
+        router: router,
+        server: .http1(requestTimeout: .seconds(limits.headerTimeout), keepAliveTimeout: .seconds(limits.keepAliveTimeout)),
+        configuration: .init(address: .hostname(hostname, port: port), serverName: nil,
+                             availableConnectionsDelegate: .maximum(limits.connectionCap, logger: logger)),
+        onServerRunning: onServerRunning, eventLoopGroupProvider: .shared(eventLoopGroup), logger: logger)
 }

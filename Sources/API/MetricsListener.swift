@@ -20,13 +20,8 @@ package struct MetricsListener: Sendable {
         router.get("healthz") { _, _ in JSONAnswer(.ok, [("message", .string("ok"))]) }
         router.get("metrics", use: MetricsController(scrape: scrape).metrics)
         let (bound, signal) = AsyncStream.makeStream(of: Result<Void, any Error>.self)
-        let app = Application(
-            router: router,
-            server: .http1(requestTimeout: .seconds(limits.headerTimeout), keepAliveTimeout: .seconds(limits.keepAliveTimeout)),
-            configuration: .init(address: .hostname(hostname, port: port), serverName: nil,
-                                 availableConnectionsDelegate: .maximum(limits.connectionCap, logger: logger)),
-            onServerRunning: { _ in signal.yield(.success(())) },
-            eventLoopGroupProvider: .shared(eventLoopGroup), logger: logger)
+        let app = limitedApplication(router: router, limits: limits, hostname: hostname, port: port, eventLoopGroup: eventLoopGroup,
+                                     logger: logger, onServerRunning: { _ in signal.yield(.success(())) })
         let running = Task {
             do { try await app.run() } catch {
                 signal.yield(.failure(error))

@@ -12,7 +12,8 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
     if !settings.corsAllowedOrigins.isEmpty {
         router.add(middleware: CORSMiddleware(allowedOrigins: Set(settings.corsAllowedOrigins)))
     }
-    router.add(middleware: RequestLogMiddleware(clientHeader: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies))
+    let clients = ClientIdentification(header: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies)
+    router.add(middleware: RequestLogMiddleware(clients: clients))
     router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
     let routes = RouteTable(router: router)
     router.add(middleware: APIErrorMiddleware(routeMethods: routes.methods))
@@ -28,8 +29,7 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
         rateLimited: { scope in
             settings.authRateLimit.map {
                 RateLimitMiddleware(database: database, scope: scope, limit: $0, table: services.tables.rateLimits,
-                                    clientHeader: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies,
-                                    clock: services.clock)
+                                    clients: clients, clock: services.clock)
             }
         },
         clock: services.clock

@@ -5,8 +5,7 @@ import Verification
 
 /// Refuses a client's requests beyond `limit` in a window with 429 and `Retry-After`, in the body DRF's throttles
 /// give, before the route does any work (sign-in's bcrypt comparison among it). Every request counts, accepted or
-/// not. The client is the socket's peer address, or what trusted proxies wrote in `RATE_LIMIT_CLIENT_HEADER`
-/// (`ClientAddress`).
+/// not. The client is what `ClientIdentification` says.
 struct RateLimitMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
@@ -14,19 +13,17 @@ struct RateLimitMiddleware: RouterMiddleware {
     let scope: String
     let limit: RateLimit
     let table: RateLimitTable
-    let clientHeader: String?
-    let trustedHops: Int
+    let clients: ClientIdentification
     let clock: @Sendable () -> Date
     /// The rows of windows that are over are cleared as each new window starts, once per server.
     private let pruning: OncePerPeriod
 
-    init(database: RequestDatabase, scope: String, limit: RateLimit, table: String, clientHeader: String?, trustedHops: Int, clock: @escaping @Sendable () -> Date) {
+    init(database: RequestDatabase, scope: String, limit: RateLimit, table: String, clients: ClientIdentification, clock: @escaping @Sendable () -> Date) {
         self.database = database
         self.scope = scope
         self.limit = limit
         self.table = RateLimitTable(name: table)
-        self.clientHeader = clientHeader
-        self.trustedHops = trustedHops
+        self.clients = clients
         self.clock = clock
         self.pruning = OncePerPeriod(seconds: limit.seconds)
     }
@@ -35,9 +32,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         let now = Int64(clock().timeIntervalSince1970)
         let windowStart = now - now % limit.seconds
         let database = database(context)
-        let client = ClientAddress.bucket(peer: context.remoteAddress?.ipAddress,
-                                          header: clientHeader.flatMap { request.headers.joined($0) },
-                                          trustedHops: trustedHops)
+        let client = clients.bucket(of: request, context: context)
         let hits = try await table.hit("\(scope):\(client)", windowStart: windowStart, on: database)
         if pruning.isDue(at: windowStart) {
             try await table.prune(before: windowStart, on: database)

@@ -5,13 +5,12 @@ import Logging
 import Verification
 
 /// One line per request once it is answered: method, path, status, latency and the client address the rate limit
-/// counts it against. Every line of the request carries its `request-id`: the incoming `X-Request-Id` when it is a
+/// counts it against (`ClientIdentification`). Every line of the request carries its `request-id`: the incoming `X-Request-Id` when it is a
 /// short token, a fresh one otherwise, so a client cannot write what it likes into every line.
 struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
 
-    let clientHeader: String?
-    let trustedHops: Int
+    let clients: ClientIdentification
 
     static func acceptableRequestID(_ value: String) -> Bool {
         (1...64).contains(value.utf8.count) && value.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == 0x2D || $0 == 0x5F || $0 == 0x2E }
@@ -25,16 +24,13 @@ struct RequestLogMiddleware: RouterMiddleware {
         context.logger[metadataKey: "request-id"] = request.headers[.requestID].flatMap { Self.acceptableRequestID($0) ? .string($0) : nil }
             ?? own ?? .string(UUID().uuidString)
         let start = ContinuousClock.now
-        let logger = context.logger
-        let peer = context.remoteAddress?.ipAddress
-        let log = { (status: Int) in
+        let log = { [context] (status: Int) in
             let elapsed = ContinuousClock.now - start
             let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             let path = request.uri.path
-            logger.info("\(request.method) \(path.contains("%") ? path.removingPercentEncoding ?? path : path)", metadata: [
+            context.logger.info("\(request.method) \(path.contains("%") ? path.removingPercentEncoding ?? path : path)", metadata: [
                 "status": "\(status)", "latency_ms": .string(String(format: "%.1f", milliseconds)),
-                "client": .string(ClientAddress.bucket(peer: peer, header: clientHeader.flatMap { request.headers.joined($0) },
-                                                       trustedHops: trustedHops)),
+                "client": .string(clients.bucket(of: request, context: context)),
             ])
         }
         do {
@@ -45,15 +41,6 @@ struct RequestLogMiddleware: RouterMiddleware {
             log(500)
             throw error
         }
-    }
-}
-
-extension HTTPFields {
-    /// Every value of the header named `name`, joined by commas as one field line would hold them; nil when absent.
-    func joined(_ name: String) -> String? {
-        guard let name = HTTPField.Name(name) else { return nil }
-        let values = self[values: name]
-        return values.isEmpty ? nil : values.joined(separator: ",")
     }
 }
 

@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
             }
             guard (0...65_535).contains(port) else { throw UsageError("--port must be between 0 and 65535") }
             let services = runtime.services
-            try await Schema.state(accounts: services.settings.accounts).requireReady(runtime.database)
+            _ = try await runtime.migratedDatabase()
             var parts: [any Service] = [APIServer.make(services: services, databases: runtime.databases, hostname: hostname, port: port,
                                                        eventLoopGroup: runtime.eventLoopGroup, logger: runtime.logger)]
             if !noWorker {

@@ -26,7 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
             if let concurrency, concurrency < 1 { throw UsageError("--concurrency must be at least 1") }
             if let port = metricsPort, !(1...65_535).contains(port) { throw UsageError("--metrics-port must be between 1 and 65535") }
             let services = runtime.services
-            try await Schema.state(accounts: services.settings.accounts).requireReady(runtime.database)
+            _ = try await runtime.migratedDatabase()
             var parts: [any Service] = []
             if let port = metricsPort {
                 do {
