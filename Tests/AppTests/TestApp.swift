@@ -51,7 +51,10 @@ func withMeiduo(_ adjust: (inout Settings) -> Void = { _ in }, clock: @escaping 
     do {
         let runtime = try await Runtime.make(settings: settings, environment: "testing", logger: Logger(label: "meiduo-test"), clock: clock)
         do {
-            try await SchemaMigrations(databases: runtime.databases, accounts: settings.accounts, logger: runtime.logger).prepare()
+            // The runtime migrates SQLite itself, as `serve` finds it; PostgreSQL is `meiduo migrate`'s.
+            if case .postgres = settings.databaseURL {
+                try await SchemaMigrations(databases: runtime.databases, accounts: settings.accounts, logger: runtime.logger).prepare()
+            }
             let server = APIServer.make(services: runtime.services, databases: runtime.databases, hostname: "127.0.0.1", port: 0,
                                         eventLoopGroup: runtime.eventLoopGroup, logger: runtime.logger)
             try await server.test(.live) { client in
