@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.2"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -78,6 +80,14 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ]),
+        // The mail providers' signed callbacks (SES through SNS, SendGrid, Mailgun, Postmark), verified and read into one
+        // event type. No I/O.
+        .target(name: "ProviderEvents", dependencies: [
+            "ConstantTime",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .target(name: "Bounces", dependencies: ["ConstantTime", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Mail",
@@ -100,7 +110,9 @@ let package = Package(
             name: "Verification",
             dependencies: [
                 "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue",
-                "DjangoPasswords",
+                "DjangoPasswords", "ProviderEvents",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "LeafKit", package: "leaf-kit"),
@@ -185,6 +197,12 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "BouncesTests", dependencies: ["Bounces", "TestSupport"]),
+        .testTarget(name: "ProviderEventsTests", dependencies: [
+            "ProviderEvents",
+            .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "CryptoExtras", package: "swift-crypto"),
+            .product(name: "X509", package: "swift-certificates"),
+        ]),
         .testTarget(name: "SMTPServerTests", dependencies: [
             "SMTPServer", "SMTPClient", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
@@ -200,6 +218,7 @@ let package = Package(
         ]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "API", "Verification", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",
+            "ProviderEvents",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),

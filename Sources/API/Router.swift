@@ -43,6 +43,9 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
                      clock: services.clock).addRoutes(to: routes)
     HealthController(database: database, settings: settings, schema: schema).addRoutes(to: routes)
     MetricsController(scrape: services.metricsScrape).addRoutes(to: routes)
+    WebhookController(database: database, intake: services.providerEvents, settings: settings.webhooks,
+                      certificates: SNSCertificates(caFile: settings.webhooks.sesCAFile), metrics: services.metrics,
+                      clock: services.clock).addRoutes(to: routes)
     return router
 }
 

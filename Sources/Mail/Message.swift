@@ -11,9 +11,11 @@ public struct Message: Sendable {
     public var date: Date
     /// Without angle brackets, e.g. `job-42.1795592644@example.com`.
     public var messageID: String
+    /// More header fields, after the standard ones: ASCII names and values (a provider's tags).
+    public var extraHeaders: [(name: String, value: String)] = []
 
     public init(from: Mailbox, to: [Mailbox], subject: String, text: String? = nil, html: String? = nil,
-                date: Date = Date(), messageID: String? = nil) throws(MessageError) {
+                date: Date = Date(), messageID: String? = nil, extraHeaders: [(name: String, value: String)] = []) throws(MessageError) {
         guard !to.isEmpty else { throw .noRecipients }
         guard text != nil || html != nil else { throw .noBody }
         if subject.containsControlCharacter(allowTab: true) { throw .controlCharacter(field: "subject") }
@@ -21,6 +23,11 @@ public struct Message: Sendable {
         if messageID.containsControlCharacter() || messageID.contains(where: { $0 == "<" || $0 == ">" || $0 == " " }) {
             throw .controlCharacter(field: "Message-ID")
         }
+        for (name, value) in extraHeaders where name.isEmpty || !(name + value).allSatisfy(\.isASCII) || name.contains(":")
+            || name.containsControlCharacter() || value.containsControlCharacter(allowTab: true) {
+            throw .controlCharacter(field: name)
+        }
+        self.extraHeaders = extraHeaders
         self.from = from
         self.to = to
         self.subject = subject
@@ -42,6 +49,7 @@ public struct Message: Sendable {
             "Subject: " + EncodedWord.unstructured(subject),
             "Date: " + Self.rfc5322Date(date),
             "Message-ID: <" + messageID + ">",
+        ] + extraHeaders.map { "\($0.name): \($0.value)" } + [
             "MIME-Version: 1.0",
         ]
         switch (text, html) {

@@ -43,6 +43,8 @@ package struct AppServices: Sendable {
     package let suppressions: Suppressions
     /// Each mail's signed envelope sender, when `BOUNCE_ADDRESS` is set.
     package let bounceAddress: BounceAddress?
+    /// What the mail providers' webhooks do with the events they verified.
+    package let providerEvents: ProviderEventIntake
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
     /// the SMTP pool when it shuts down.
@@ -66,6 +68,9 @@ package struct AppServices: Sendable {
         addressActivation = AddressActivation(accounts: accounts, deliveries: deliveries, metrics: metrics, clock: clock)
         codeConfirmations = CodeConfirmations(accounts: accounts, codes: verificationCodes, metrics: metrics, clock: clock)
         suppressions = Suppressions(table: tables.suppressions, days: settings.bounces.suppressDays)
+        providerEvents = ProviderEventIntake(events: ProviderEventLog(table: tables.providerEvents, tokensTable: tables.webhookTokens),
+                                             deliveries: deliveries, suppressions: suppressions, messageIDDomain: String(settings.mail.from.domain),
+                                             metrics: metrics, clock: clock)
         bounceAddress = settings.bounces.address.flatMap { BounceAddress(base: $0, secrets: [settings.secretKey] + settings.secretKeyFallbacks) }
         var queueConfiguration = settings.queue.queue
         queueConfiguration.onEnqueued = { metrics.jobEnqueued(kind: $0) }
@@ -89,11 +94,12 @@ package struct AppServices: Sendable {
             mailTransport = SMTPTransport(pool: pool)
         }
         metricsScrape = MetricsScrape(metrics: metrics, jobs: jobQueue, smtpPool: smtpPool, token: settings.metricsToken)
-        let sender = MailSender(
+        var sender = MailSender(
             renderer: renderer,
             transport: MeasuredTransport(base: mailTransport, backend: settings.mail.backend.name, metrics: metrics),
             settings: settings.mail, bounceAddress: bounceAddress, deliveries: deliveries, suppressions: suppressions,
             database: database, backoff: settings.queue.queue.backoff, clock: clock)
+        sender.tagsForPostmark = settings.webhooks.tagsMailForPostmark
         var registry = JobRegistry()
         registry.register(SendVerifyEmailJob(
             template: VerificationMail(verifier: emailVerifier, settings: settings.mail, metrics: metrics,

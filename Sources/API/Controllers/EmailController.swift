@@ -19,9 +19,14 @@ struct EmailController {
 
     static let missingToken = "缺少token"
     static let invalidToken = "无效token"
-    /// 422: mail to the address hard-bounced within `SUPPRESS_DAYS`; another address is never blocked.
+    /// 422: mail to the address hard-bounced within `SUPPRESS_DAYS`, or its recipient reported a mail as spam;
+    /// another address is never blocked.
     static func suppressed(_ bounce: Suppressions.Entry) -> APIError {
         let day = bounce.date.formatted(.iso8601.year().month().day())
+        if bounce.isComplaint {
+            return APIError.message("该邮箱的收件人于 \(day) 将本站邮件举报为垃圾邮件，不再向它发送邮件；请换一个邮箱地址，或联系客服。",
+                                    code: "complained", status: .unprocessableContent)
+        }
         return APIError.message("发往该邮箱的邮件于 \(day) 被退回（\(bounce.status)），暂不能再向它发送验证邮件；请换一个邮箱地址，或联系客服。",
                                 code: "bounced", status: .unprocessableContent)
     }

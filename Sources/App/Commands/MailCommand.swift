@@ -40,10 +40,15 @@ struct MailCommand: AsyncParsableCommand {
                 for report in try await reports.reports(jobID: jobID, on: database) {
                     lines.append("  bounce report #\(report.id) received \(Self.timestamp(Date(timeIntervalSince1970: Double(report.received_at)))): \(report.outcome), \(report.size) octets")
                 }
+                for event in try await services.providerEvents.events.events(jobID: jobID, on: database) {
+                    lines.append("  \(event.provider) event received \(Self.timestamp(event.date)): \(event.name), \(event.outcome)")
+                    lines.append("    \(event.raw.replacingOccurrences(of: "\n", with: " "))")
+                }
             }
             if lines.isEmpty { lines.append("no mail recorded to \(address.lowercased())") }
             if let bounce = try await services.suppressions.active(address: address, at: services.clock(), on: database) {
-                lines.append("suppressed since \(Self.timestamp(bounce.date)) (\(bounce.status), mail #\(bounce.job_id)); lift with: meiduo suppressions remove \(bounce.address)")
+                let cause = bounce.isComplaint ? "a spam complaint, until lifted" : bounce.status
+                lines.append("suppressed since \(Self.timestamp(bounce.date)) (\(cause), mail #\(bounce.job_id)); lift with: meiduo suppressions remove \(bounce.address)")
             } else {
                 lines.append("not suppressed")
             }

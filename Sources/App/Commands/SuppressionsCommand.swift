@@ -11,7 +11,7 @@ struct SuppressionsCommand: AsyncParsableCommand {
         subcommands: [List.self, Remove.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lists the addresses suppressed now, most recent bounce first.")
+        static let configuration = CommandConfiguration(abstract: "Lists the addresses suppressed now (bounced, or complained until lifted), most recent first.")
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
@@ -19,7 +19,7 @@ struct SuppressionsCommand: AsyncParsableCommand {
                 let services = runtime.services
                 let entries = try await services.suppressions.list(at: services.clock(), on: try await runtime.migratedDatabase())
                 for entry in entries {
-                    print("\(entry.address)  bounced \(MailCommand.Status.timestamp(entry.date))  \(entry.status)  mail #\(entry.job_id)  \(entry.detail)")
+                    print("\(entry.address)  \(entry.isComplaint ? "complained" : "bounced") \(MailCommand.Status.timestamp(entry.date))  \(entry.status)  mail #\(entry.job_id)  \(entry.detail)")
                 }
                 if entries.isEmpty { print("no address is suppressed") }
             }

@@ -7,9 +7,10 @@ enum Schema {
         switch accounts {
         case .own:
             [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders(), CreateVerificationRecipients(),
-             CreateVerificationCodes(), CreateRevertsUsed(), CreateDeliveryTables(tables: OwnAccounts.tables)]
+             CreateVerificationCodes(), CreateRevertsUsed(), CreateDeliveryTables(tables: OwnAccounts.tables),
+             CreateProviderEvents(tables: OwnAccounts.tables)]
         case .django:
-            [CreateShopTables(), CreateDeliveryTables(tables: DjangoAccounts.tables)]
+            [CreateShopTables(), CreateDeliveryTables(tables: DjangoAccounts.tables), CreateProviderEvents(tables: DjangoAccounts.tables)]
         }
     }
 

@@ -17,6 +17,10 @@ package struct ServiceTables: Sendable {
     package var suppressions: String { prefix + "suppressions" }
     /// Each report `meiduo bounces` took, raw.
     package var bounceReports: String { prefix + "bounce_reports" }
+    /// Each event a mail provider's webhook delivered, raw (`ProviderEventLog`).
+    package var providerEvents: String { prefix + "provider_events" }
+    /// The signed webhook tokens already taken (Mailgun's), so none is taken twice.
+    package var webhookTokens: String { prefix + "webhook_tokens" }
     /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
     package var accountState: String { prefix + "account_state" }
 

@@ -1,10 +1,11 @@
 import Foundation
 
 /// Where a mail is: `queued` → `sending` → `sent` (the relay took it) | `deferred` (a 4xx, or a report that it is
-/// delayed; tried again) | `bounced` (a 5xx at send, or a report that it failed); and, for a verification mail's
+/// delayed; tried again) | `bounced` (a 5xx at send, or a report that it failed) | `delivered` (a provider says the
+/// recipient's server took it) | `complained` (the recipient reported it as spam); and, for a verification mail's
 /// address, `verified` once a person confirmed it.
 package enum DeliveryState: String, Codable, Sendable, CaseIterable {
-    case queued, sending, sent, deferred, bounced, verified
+    case queued, sending, sent, deferred, bounced, verified, delivered, complained
 }
 
 /// One step of one mail, as it is recorded: `detail` is for the user (no host names, no server's own words),
@@ -34,6 +35,8 @@ package enum DeliveryWording {
     package static let sending = "being sent"
     package static let sent = "accepted by the mail server; it should arrive shortly"
     package static let verified = "the address was confirmed"
+    package static let delivered = "delivered to the receiving mail server"
+    package static let complained = "the recipient reported the mail as spam; no more mail is sent to this address"
 
     package static func refused(status: String?) -> String {
         let status = status ?? ""

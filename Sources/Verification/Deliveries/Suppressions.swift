@@ -2,8 +2,13 @@ import Foundation
 import SQLKit
 
 /// Addresses whose mail hard-bounced (a 5xx refusal of the recipient, or a report with a 5.x.x failure): not
-/// mailed again until the bounce is `days` old or an operator lifts it. Other addresses are never affected.
+/// mailed again until the bounce is `days` old or an operator lifts it; and addresses whose recipient reported a
+/// mail as spam: not mailed again until an operator lifts it. Other addresses are never affected.
 package struct Suppressions: Sendable {
+    package enum Cause: String, Sendable {
+        case bounce, complaint
+    }
+
     package let table: String
     /// 0: nothing is suppressed.
     package let days: Int
@@ -16,43 +21,55 @@ package struct Suppressions: Sendable {
         /// The user's words (`DeliveryWording`).
         package var detail: String
         package var job_id: Int64
+        /// `Cause`: `bounce` or `complaint`.
+        package var cause: String
+
+        package var isComplaint: Bool { cause == Cause.complaint.rawValue }
 
         package var date: Date { Date(timeIntervalSince1970: Double(bounced_at)) }
 
-        package init(address: String, bounced_at: Int64, status: String, detail: String, job_id: Int64) {
+        package init(address: String, bounced_at: Int64, status: String, detail: String, job_id: Int64, cause: String = Cause.bounce.rawValue) {
             self.address = address
             self.bounced_at = bounced_at
             self.status = status
             self.detail = detail
             self.job_id = job_id
+            self.cause = cause
         }
     }
 
-    package func suppress(address: String, status: String, detail: String, jobID: Int64, at now: Date, on database: any SQLDatabase) async throws {
+    /// A complaint stays a complaint: a later bounce of the same address updates the date, not the cause.
+    package func suppress(address: String, status: String, detail: String, jobID: Int64, cause: Cause = .bounce, at now: Date,
+                          on database: any SQLDatabase) async throws {
         try await database.raw("""
-            INSERT INTO \(ident: table) (address, bounced_at, status, detail, job_id)
-            VALUES (\(bind: address.lowercased()), \(bind: Int64(now.timeIntervalSince1970)), \(bind: status), \(bind: detail), \(bind: jobID))
+            INSERT INTO \(ident: table) (address, bounced_at, status, detail, job_id, cause)
+            VALUES (\(bind: address.lowercased()), \(bind: Int64(now.timeIntervalSince1970)), \(bind: status), \(bind: detail), \(bind: jobID),
+                    \(bind: cause.rawValue))
             ON CONFLICT (address) DO UPDATE SET bounced_at = excluded.bounced_at, status = excluded.status,
-                detail = excluded.detail, job_id = excluded.job_id
+                detail = excluded.detail, job_id = excluded.job_id,
+                cause = CASE WHEN \(ident: table).cause = 'complaint' THEN 'complaint' ELSE excluded.cause END
             """).run()
     }
 
-    /// The bounce that keeps `address` from being mailed now, if any.
+    /// The bounce or complaint that keeps `address` from being mailed now, if any.
     package func active(address: String, at now: Date, on database: any SQLDatabase) async throws -> Entry? {
-        guard days > 0 else { return nil }
-        return try await database.raw("""
-            SELECT address, bounced_at, status, detail, job_id FROM \(ident: table)
-            WHERE address = \(bind: address.lowercased()) AND bounced_at > \(bind: since(now))
+        try await database.raw("""
+            SELECT address, bounced_at, status, detail, job_id, cause FROM \(ident: table)
+            WHERE address = \(bind: address.lowercased()) AND \(current(at: now))
             """).first(decoding: Entry.self)
     }
 
-    /// The addresses suppressed now, most recent bounce first.
+    /// The addresses suppressed now, most recent first.
     package func list(at now: Date, on database: any SQLDatabase) async throws -> [Entry] {
-        guard days > 0 else { return [] }
-        return try await database.raw("""
-            SELECT address, bounced_at, status, detail, job_id FROM \(ident: table)
-            WHERE bounced_at > \(bind: since(now)) ORDER BY bounced_at DESC, address
+        try await database.raw("""
+            SELECT address, bounced_at, status, detail, job_id, cause FROM \(ident: table)
+            WHERE \(current(at: now)) ORDER BY bounced_at DESC, address
             """).all(decoding: Entry.self)
+    }
+
+    /// A complaint holds until lifted; a bounce for `days` (0: not at all).
+    private func current(at now: Date) -> SQLQueryString {
+        days > 0 ? "(cause = 'complaint' OR bounced_at > \(bind: since(now)))" : "cause = 'complaint'"
     }
 
     /// Lifts `address`'s suppression; false when there was none.

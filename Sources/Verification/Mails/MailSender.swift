@@ -2,6 +2,7 @@ import Bounces
 import Foundation
 import JobQueue
 import Mail
+import ProviderEvents
 import SMTPClient
 import SQLKit
 
@@ -19,6 +20,8 @@ package struct MailSender: Sendable {
     package let database: any SQLDatabase
     package let backoff: Backoff
     package let clock: @Sendable () -> Date
+    /// Whether each mail carries its Message-ID in Postmark's metadata header, which Postmark's webhook echoes.
+    package var tagsForPostmark = false
 
     /// Sends `mail` and returns its Message-ID, which is the same for every attempt of one job
     /// (`PREFIX.JOBID.ENQUEUEDAT@DOMAIN`), so a receiver (and the file transport) can drop a redelivery.
@@ -30,13 +33,15 @@ package struct MailSender: Sendable {
         func step(_ state: DeliveryState, _ detail: String, _ operatorDetail: String = "") -> DeliveryStep {
             DeliveryStep(jobID: job.jobID, address: address, kind: kind, state: state, detail: detail, operatorDetail: operatorDetail)
         }
-        if let bounce = try await suppressions.active(address: address, at: clock(), on: database) {
-            try await deliveries.record(step(.bounced, bounce.detail, "not sent: suppressed since the bounce of job \(bounce.job_id)"), on: database)
-            throw PermanentJobError("not sent: the address is suppressed after a bounce (\(bounce.status))")
+        if let suppression = try await suppressions.active(address: address, at: clock(), on: database) {
+            let cause = suppression.isComplaint ? "spam complaint" : "bounce"
+            try await deliveries.record(step(.bounced, suppression.detail, "not sent: suppressed since the \(cause) of job \(suppression.job_id)"), on: database)
+            throw PermanentJobError("not sent: the address is suppressed after a \(cause) (\(suppression.status))")
         }
+        let messageID = "\(messageIDPrefix).\(job.jobID).\(job.enqueuedAt)@\(settings.from.domain)"
         let message = try Message(
-            from: settings.from, to: [recipient], subject: mail.subject, text: mail.text, html: mail.html,
-            messageID: "\(messageIDPrefix).\(job.jobID).\(job.enqueuedAt)@\(settings.from.domain)")
+            from: settings.from, to: [recipient], subject: mail.subject, text: mail.text, html: mail.html, messageID: messageID,
+            extraHeaders: tagsForPostmark ? [(PostmarkWebhook.metadataHeader, messageID)] : [])
         let envelope = Envelope(from: bounceAddress?.address(forJob: job.jobID) ?? message.envelope.from,
                                 recipients: message.envelope.recipients, messageID: message.messageID)
         try await deliveries.record(step(.sending, DeliveryWording.sending, "attempt \(job.attempt) of \(job.maxAttempts)"), on: database)

@@ -77,6 +77,11 @@ package final class ServiceMetrics: Sendable {
         registry.makeCounter(descriptor: Metric.bounceReports, labels: [("outcome", outcome)]).increment()
     }
 
+    /// A provider's webhook event, by provider and outcome: applied, duplicate, unmatched, ignored, refused.
+    package func providerEvent(provider: String, outcome: String) {
+        registry.makeCounter(descriptor: Metric.providerEvents, labels: [("provider", provider), ("outcome", outcome)]).increment()
+    }
+
     package func jobEnqueued(kind: String) {
         registry.makeCounter(descriptor: Metric.jobsEnqueued, labels: [("kind", kind)]).increment()
     }
@@ -127,6 +132,8 @@ package final class ServiceMetrics: Sendable {
             metricName: "meiduo_mail_deliveries", unitName: "total", helpText: "Mail steps recorded, by delivery state") }
         static var bounceReports: MetricNameDescriptor { .init(
             metricName: "meiduo_bounce_reports", unitName: "total", helpText: "Bounce reports received, by what they said") }
+        static var providerEvents: MetricNameDescriptor { .init(
+            metricName: "meiduo_provider_events", unitName: "total", helpText: "Mail providers' webhook events, by provider and outcome") }
         static var jobsEnqueued: MetricNameDescriptor { .init(metricName: "meiduo_jobs_enqueued", unitName: "total", helpText: "Jobs enqueued") }
         static var mailSendDuration: MetricNameDescriptor { .init(
             metricName: "meiduo_mail_send_duration", unitName: "seconds", helpText: "Time to hand one message to the transport") }

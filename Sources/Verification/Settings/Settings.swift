@@ -40,6 +40,8 @@ public struct Settings: Sendable {
     public var mail: MailSettings
     public var queue: QueueSettings
     public var bounces: BounceSettings
+    /// The mail providers' webhooks.
+    public var webhooks = WebhookSettings()
     public var http: HTTPServerSettings
     /// Static files, among them the verification page `success_verify_email.html`.
     public var publicDirectory: String
@@ -112,7 +114,7 @@ public struct Settings: Sendable {
     public static func load(from variables: [String: String], production: Bool) throws(SettingsError) -> Settings {
         let reader = VariableReader(variables: variables)
         let defaults = Settings()
-        let settings = Settings(
+        var settings = Settings(
             databaseURL: try reader.value("DATABASE_URL", default: defaults.databaseURL, parse: DatabaseURL.init(parsing:)),
             accounts: try reader.value("ACCOUNTS", default: defaults.accounts, parse: AccountsSource.init(rawValue:)),
             djangoPasswordIterations: Int(try reader.integer("DJANGO_PASSWORD_ITERATIONS", default: Int64(defaults.djangoPasswordIterations), minimum: 100_000, maximum: 10_000_000)),
@@ -140,6 +142,7 @@ public struct Settings: Sendable {
             legacyGetVerify: try reader.flag("LEGACY_GET_VERIFY", default: true),
             metricsToken: reader.string("METRICS_TOKEN")
         )
+        settings.webhooks = try WebhookSettings.load(from: reader)
         try settings.validate(production: production)
         return settings
     }
