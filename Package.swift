@@ -220,6 +220,7 @@ let package = Package(
             "App", "API", "Verification", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",
             "ProviderEvents",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

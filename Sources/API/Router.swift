@@ -12,6 +12,8 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
     if !settings.corsAllowedOrigins.isEmpty {
         router.add(middleware: CORSMiddleware(allowedOrigins: Set(settings.corsAllowedOrigins)))
     }
+    let sessions = SessionAuthenticator(keys: services.sessionKeys,
+                                        cutoff: SessionCutoff(accounts: services.accounts, lifetime: settings.jwtExpiration), database: database)
     let clients = ClientIdentification(header: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies)
     router.add(middleware: RequestLogMiddleware(clients: clients))
     router.add(middleware: RequestMetricsMiddleware(metrics: services.metrics))
@@ -24,7 +26,7 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
 
     AccountController(
         database: database, accounts: services.accounts, passwords: services.passwords,
-        unknownUserPasswordHash: services.unknownUserPasswordHash, sessionKeys: services.sessionKeys,
+        unknownUserPasswordHash: services.unknownUserPasswordHash, sessionKeys: services.sessionKeys, sessions: sessions,
         sessionLifetime: settings.jwtExpiration, deliveries: services.deliveries,
         rateLimited: { scope in
             settings.authRateLimit.map {
@@ -35,11 +37,15 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
         clock: services.clock
     ).addRoutes(to: routes)
     EmailController(
-        database: database, sessions: SessionAuthenticator(keys: services.sessionKeys), changes: services.emailChanges,
+        database: database, sessions: sessions, changes: services.emailChanges,
         verifier: services.emailVerifier, activation: services.addressActivation, codes: services.codeConfirmations,
+        passwordCheck: PasswordCheck(accounts: services.accounts, passwords: services.passwords),
+        guesses: CodeGuessLimit(table: services.tables.rateLimits, dailyFailures: settings.verifyCodeDailyFailures), clients: clients,
+        clock: services.clock,
         metrics: services.metrics, legacyGetVerify: settings.legacyGetVerify, defaultLanguage: settings.mail.defaultLanguage
     ).addRoutes(to: routes)
-    RevertController(database: database, links: services.revertLinks, reverts: services.addressRevert, metrics: services.metrics,
+    RevertController(database: database, links: services.revertLinks, reverts: services.addressRevert, passwords: services.passwords,
+                     metrics: services.metrics,
                      clock: services.clock).addRoutes(to: routes)
     HealthController(database: database, settings: settings, schema: schema).addRoutes(to: routes)
     MetricsController(scrape: services.metricsScrape).addRoutes(to: routes)

@@ -60,7 +60,9 @@ package struct AppServices: Sendable {
         }
         tables = accounts.tables
         unknownUserPasswordHash = UnknownUserPasswordHash(passwords: passwords)
-        recipientLimit = RecipientLimit(table: tables.verificationRecipients, interval: settings.verifyEmailResendInterval, dailyLimit: settings.verifyEmailRecipientDailyLimit)
+        recipientLimit = RecipientLimit(table: tables.verificationRecipients, sharesTable: tables.verificationRecipientShares,
+                                        interval: settings.verifyEmailResendInterval, dailyLimit: settings.verifyEmailRecipientDailyLimit,
+                                        accountShare: settings.verifyEmailRecipientAccountLimit)
         verificationCodes = VerificationCodes(table: tables.verificationCodes, secretKey: settings.secretKey, lifetime: settings.verifyCodeTTL)
         let metrics = ServiceMetrics()
         self.metrics = metrics
@@ -80,7 +82,7 @@ package struct AppServices: Sendable {
                                     deliveries: deliveries, metrics: metrics, resendInterval: settings.verifyEmailResendInterval, clock: clock)
         emailVerifier = EmailVerifier(settings: settings, clock: clock)
         revertLinks = RevertLinks(settings: settings, clock: clock)
-        addressRevert = AddressRevert(accounts: accounts, tables: tables)
+        addressRevert = AddressRevert(accounts: accounts, tables: tables, passwordRequiredSeconds: settings.revertTTL)
         switch settings.mail.backend {
         case .file(let directory):
             smtpPool = nil

@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import SQLKit
 import Testing
 import HummingbirdTesting
 
@@ -9,6 +10,37 @@ import HummingbirdTesting
 
 /// Bad input gets a clear 4xx and never a 5xx.
 struct BadInputTests {
+    /// Django keeps the last of two equal keys, Foundation the first: one body, two readings. Refused.
+    @Test func aBodyWithAKeyGivenTwiceIs400() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            for body in [#"{"username":"twice_user","username":"other_user","password":"password123"}"#,
+                         #"{"username":"twice_user","password":"password123","user\u006eame":"other_user"}"#] {
+                let response = try await client.send(.post, "/users/", json: body)
+                #expect(response.status == .badRequest, "\(body)")
+                #expect(response.body.string.contains("username"), "\(response.body.string)")
+            }
+            let nested = try await client.send(.post, "/users/", json: #"{"username":"nested_user","x":{"a":1,"a":2},"password":"password123"}"#)
+            #expect(nested.status == .created, "only the top level's keys are the form's")
+        }
+    }
+
+    /// bcrypt stops reading at a NUL: "\0abcdefg" and "\0\0\0\0\0\0\0\0" would be one password.
+    @Test func aPasswordWithANULIsRefusedAtRegistrationAndNeverMatchesAtSignIn() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let refused = try await client.send(.post, "/users/", json: #"{"username":"nul_user","password":"\u0000abcdefg"}"#)
+            #expect(refused.status == .badRequest && refused.body.string.contains("password"), "\(refused.body.string)")
+            let account = try await client.register("nul_owner", password: "password123")
+            let hash = try await app.services.passwords.hash("\u{0}abcdefg")
+            try await app.db.raw("UPDATE users SET password_hash = \(bind: hash) WHERE id = \(bind: account.id)").run()
+            for password in ["\\u0000abcdefg", "\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000"] {
+                let signIn = try await client.send(.post, "/authorizations/", json: #"{"username":"nul_owner","password":"\#(password)"}"#)
+                #expect(signIn.status == .badRequest, "an account's hash of a NUL password (made before this rule) never matches")
+            }
+        }
+    }
+
     @Test func aBodyOver64KiBIs413() async throws {
         try await withMeiduo { app in
             let response = try await APIClient(app: app).send(

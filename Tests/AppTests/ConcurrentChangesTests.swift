@@ -63,8 +63,8 @@ struct ConcurrentChangesTests {
         }
     }
 
-    /// Racing changes away from a verified address: the first replaces it and queues the notice to it; the rest
-    /// replace unverified addresses and queue none.
+    /// Racing changes away from a verified address: each is a move away from the last verified address and
+    /// notifies it, and the notices not yet sent coalesce into one, naming the latest address.
     @Test func racingChangesAwayFromAVerifiedAddressQueueOneNotice() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
             let client = APIClient(app: app)

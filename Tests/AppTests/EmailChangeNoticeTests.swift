@@ -58,13 +58,34 @@ struct EmailChangeNoticeTests {
     }
 
     @Test(.enabled(if: ReferencePython.executable != nil, parser))
-    func reenteringTheVerifiedAddressInAnotherCaseSendsNoNotice() async throws {
+    func reenteringTheVerifiedAddressInAnyCaseChangesNothingAndMailsNothing() async throws {
         try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
             let client = APIClient(app: app)
             let account = try await client.register()
             try await verify("same@example.com", for: account, client: client, app: app)
-            #expect(try await client.send(.put, "/email/", json: #"{"email":"Same@Example.com"}"#, token: account.token).status == .ok)
-            #expect(try await queuedKinds(app) == [SendVerifyEmailJob.kind])
+            for address in ["same@example.com", "Same@Example.com"] {
+                #expect(try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
+            }
+            #expect(try await queuedKinds(app) == [], "no mail at all")
+            let profile = try await client.profile(account)
+            #expect(profile.email == "same@example.com" && profile.email_active, "still verified")
+        }
+    }
+
+    /// The dodge: B (unverified) → C used to notify nobody; now the last verified address hears of every move.
+    @Test(.enabled(if: ReferencePython.executable != nil, parser))
+    func aMoveFromAnUnverifiedAddressStillNotifiesTheLastVerifiedOne() async throws {
+        try await withMeiduo({ $0.verifyEmailResendInterval = 0 }) { app async throws in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            try await verify("owner@example.com", for: account, client: client, app: app)
+            for address in ["b@example.com", "c@example.com"] {
+                #expect(try await client.send(.put, "/email/", json: #"{"email":"\#(address)"}"#, token: account.token).status == .ok)
+            }
+            let notices = try await app.services.jobQueue.list(state: .available, limit: 10).filter { $0.kind == SendEmailChangedNoticeJob.kind }
+            #expect(notices.count == 1, "the two notices not yet sent coalesce")
+            let notice = try JSONDecoder().decode(SendEmailChangedNoticeJob.Payload.self, from: Data(try #require(notices.first).payload.utf8))
+            #expect(notice.oldEmail == "owner@example.com" && notice.newEmail == "c@example.com")
         }
     }
 

@@ -3,13 +3,15 @@ import Hummingbird
 import Verification
 
 /// Requires `Authorization: JWT <token>` (as the seed's djangorestframework-jwt) or `Bearer <token>`, and puts the
-/// verified `SessionToken` in the request's context. It does not read the account: each handler reads what it
-/// needs of it and answers `userNotFound` when the account is gone, so a signed-in request costs no database round
-/// trip of its own. The 401 bodies are the seed's.
+/// verified `SessionToken` in the request's context. It reads of the account only when its sessions were last ended
+/// (`SessionCutoff`: a token from before an undo is refused); each handler reads what else it needs and answers
+/// `userNotFound` when the account is gone. The 401 bodies are the seed's.
 struct SessionAuthenticator: RouterMiddleware {
     typealias Context = APIRequestContext
 
     let keys: SessionKeys
+    let cutoff: SessionCutoff
+    let database: RequestDatabase
 
     static let schemes: Set<String> = ["jwt", "bearer"]
 
@@ -31,6 +33,10 @@ struct SessionAuthenticator: RouterMiddleware {
         let session: SessionToken
         do { session = try await keys.verify(token) } catch {
             context.logger.debug("session token refused", metadata: ["reason": "\(type(of: error))"])
+            throw Self.invalidToken
+        }
+        guard try await cutoff.isCurrent(session, on: database(context)) else {
+            context.logger.info("session token refused", metadata: ["reason": "issued before the account's sessions were ended", "user_id": "\(session.userID)"])
             throw Self.invalidToken
         }
         return session

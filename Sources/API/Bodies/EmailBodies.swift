@@ -7,10 +7,13 @@ struct EmailChangeRequest {
     var email: String
     /// The `language` field, when given.
     var language: MailLanguage?
+    /// The account's password, when given (needed for a while after an undo).
+    var password: String?
 
     init(form: FormFields) throws {
         var errors = FieldErrors()
         let email = form.text("email", into: &errors)
+        let password = form.text("password", required: false, trim: false, into: &errors)
         if let email, !EmailAddress.isValid(email) {
             errors.add("email", Self.invalidMessage)
         }
@@ -21,6 +24,7 @@ struct EmailChangeRequest {
         try errors.throwIfAny()
         self.email = email!
         self.language = language.flatMap(MailLanguage.init(tag:))
+        self.password = password.flatMap { $0.isEmpty ? nil : $0 }
     }
 }
 

@@ -39,7 +39,11 @@ struct FormFields: Decodable {
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         guard body.readableBytes > 0 else { return FormFields(fields: [:]) }
         guard isJSON(request.headers[.contentType]) else { throw HTTPError(.unsupportedMediaType) }
-        return try JSONDecoder().decode(FormFields.self, from: Data(body.readableBytesView))
+        let fields = try JSONDecoder().decode(FormFields.self, from: Data(body.readableBytesView))
+        if let key = DuplicateKeys.first(in: body.readableBytesView) {
+            throw APIError.detail("JSON parse error - 键“\(key.prefix(100))”出现了不止一次。", status: .badRequest)
+        }
+        return fields
     }
 
     /// `application/json`, with any parameters (`; charset=utf-8`), in any case.

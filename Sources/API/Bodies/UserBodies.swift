@@ -23,10 +23,8 @@ struct RegistrationRequest {
                 errors.add("username", "用户名只能包含字母、数字、下划线和连字符。")
             }
         }
-        if let password, !(8...20).contains(password.count) {
-            errors.add("password", "仅允许8-20个字符的密码")
-        } else if let password, let maximumPasswordBytes, password.utf8.count > maximumPasswordBytes {
-            errors.add("password", "密码的 UTF-8 编码不能超过\(maximumPasswordBytes)个字节。")
+        if let password, let problem = Self.passwordProblem(password, maximumPasswordBytes: maximumPasswordBytes) {
+            errors.add("password", problem)
         }
         if let email, !email.isEmpty, !EmailAddress.isValid(email) {
             errors.add("email", EmailChangeRequest.invalidMessage)
@@ -35,6 +33,17 @@ struct RegistrationRequest {
         self.username = username!
         self.password = password!
         self.email = email ?? ""
+    }
+
+    /// Why `password` cannot be an account's, or nil: 8–20 characters, no NUL (bcrypt stops reading at one, so
+    /// "\0abcdefg" and "\0\0\0\0\0\0\0\0" would be one password), at most what the scheme reads.
+    static func passwordProblem(_ password: String, maximumPasswordBytes: Int?) -> String? {
+        if !(8...20).contains(password.count) { return "仅允许8-20个字符的密码" }
+        if password.utf8.contains(0) { return "密码不能包含空字符（NUL）。" }
+        if let maximumPasswordBytes, password.utf8.count > maximumPasswordBytes {
+            return "密码的 UTF-8 编码不能超过\(maximumPasswordBytes)个字节。"
+        }
+        return nil
     }
 }
 

@@ -14,6 +14,7 @@ struct AccountController {
     let passwords: any PasswordScheme
     let unknownUserPasswordHash: UnknownUserPasswordHash
     let sessionKeys: SessionKeys
+    let sessions: SessionAuthenticator
     /// Seconds a session JWT is valid (`JWT_EXPIRATION`).
     let sessionLifetime: Int64
     let deliveries: DeliveryLog
@@ -24,7 +25,7 @@ struct AccountController {
     func addRoutes(to routes: RouteTable) {
         routes.on(.post, "users", through: [rateLimited("register")].compactMap { $0 }, use: register)
         routes.on(.post, "authorizations", through: [rateLimited("sign-in")].compactMap { $0 }, use: signIn)
-        routes.on(.get, "user", through: [SessionAuthenticator(keys: sessionKeys)], use: profile)
+        routes.on(.get, "user", through: [sessions], use: profile)
     }
 
     @Sendable func register(request: Request, context: APIRequestContext) async throws -> Response {
@@ -63,7 +64,8 @@ struct AccountController {
         let matches = try await NIOThreadPool.singleton.runIfActive {
             try passwords.verify(input.password, against: hash, logger: logger)
         }
-        guard let account, matches else { throw APIError.nonField(Self.badCredentials) }
+        // A NUL ends what bcrypt reads; no account's password holds one (registration refuses it).
+        guard let account, matches, !input.password.utf8.contains(0) else { throw APIError.nonField(Self.badCredentials) }
         return LoginResponse(token: try await sessionToken(userID: account.id, username: account.username),
                              userID: account.id, username: account.username)
     }

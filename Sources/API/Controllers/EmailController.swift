@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MeiduoTokens
 import SQLKit
@@ -13,6 +14,11 @@ struct EmailController {
     let verifier: EmailVerifier
     let activation: AddressActivation
     let codes: CodeConfirmations
+    let passwordCheck: PasswordCheck
+    /// Wrong codes per account and per client per day (`VERIFY_CODE_DAILY_FAILURES`).
+    let guesses: CodeGuessLimit
+    let clients: ClientIdentification
+    let clock: @Sendable () -> Date
     let metrics: ServiceMetrics
     let legacyGetVerify: Bool
     let defaultLanguage: MailLanguage
@@ -31,6 +37,9 @@ struct EmailController {
                                 code: "bounced", status: .unprocessableContent)
     }
 
+    static let wrongPassword = "密码错误。"
+    static let passwordRequired = "该账户的邮箱刚被恢复：修改邮箱需要提供账户密码（password）。"
+
     static let legacyGetOff = "此链接须在验证页面上点击“确认”完成验证：请打开邮件中的链接（POST /emails/verification/）。"
 
     func addRoutes(to routes: RouteTable) {
@@ -48,9 +57,19 @@ struct EmailController {
         let input = try EmailChangeRequest(form: await FormFields.decode(from: request, context: context))
         let session = try context.requireSession()
         let language = input.language ?? MailLanguage.preferred(acceptLanguage: request.headers[.acceptLanguage]) ?? defaultLanguage
-        switch try await changes.change(userID: session.userID, to: input.email, language: language, on: database(context)) {
+        let database = database(context)
+        var passwordConfirmed = false
+        if let password = input.password {
+            guard try await passwordCheck.matches(password, userID: session.userID, on: database, logger: context.logger) else {
+                throw APIError.fields([("password", [Self.wrongPassword])])
+            }
+            passwordConfirmed = true
+        }
+        switch try await changes.change(userID: session.userID, to: input.email, language: language, passwordConfirmed: passwordConfirmed,
+                                        on: database) {
         case .suppressed(let bounce): throw Self.suppressed(bounce)
-        case .changed(.changed): return EmailChangeResponse(id: session.userID, email: input.email)
+        case .changed(.changed), .changed(.unchanged): return EmailChangeResponse(id: session.userID, email: input.email)
+        case .changed(.passwordRequired): throw APIError.fields([("password", [Self.passwordRequired])])
         case .changed(.throttled(let seconds)): throw APIError.throttled(seconds: seconds)
         case .changed(.recipientThrottled(let seconds)):
             throw APIError(status: .tooManyRequests, body: .detail("该邮箱地址最近已收到过验证邮件，请 \(seconds) 秒后再试。"),
@@ -107,7 +126,20 @@ struct EmailController {
         guard code.utf8.count == 6, code.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
             throw CodeAttempt.malformedRefusal
         }
-        switch try await codes.confirm(code, userID: session.userID, on: database(context)) {
+        let database = database(context)
+        let counted = try await guesses.reserve(userID: session.userID, client: clients.bucket(of: request, context: context), at: clock(),
+                                                on: database)
+        if let retryAfter = counted.retryAfter {
+            try await guesses.refund(counted, on: database)
+            context.logger.notice("verification code guesses refused for today", metadata: ["user_id": "\(session.userID)"])
+            throw APIError.throttled(seconds: retryAfter)
+        }
+        let outcome = try await codes.confirm(code, userID: session.userID, on: database)
+        switch outcome {
+        case .wrongCode, .tooManyTries: break
+        default: try await guesses.refund(counted, on: database)
+        }
+        switch outcome {
         case .confirmed(let claims): return try await confirmation(claims, method: "code", context: context)
         case .alreadyVerified: return ConfirmationResponse(state: "already_verified")
         case .expired: throw CodeAttempt.expiredRefusal

@@ -1,20 +1,22 @@
 import Foundation
 import Hummingbird
 import MeiduoTokens
+import NIOPosix
 import SQLKit
 import Verification
 
-/// "This was not me", from the notice mailed to a replaced verified address: the page reads the link's state without
-/// changing anything (`GET /emails/revert/status/`) and its button puts the old address back, verified
-/// (`POST /emails/revert/`).
+/// "This was not me", from the notice mailed to the last verified address: the page reads the link's state without
+/// changing anything (`GET /emails/revert/status/`) and its button puts the old address back, verified, ends every
+/// session and, with `new_password`, sets the account's password (`POST /emails/revert/`).
 struct RevertController {
     static let usedMessage = "此链接已使用过。"
     static let expiredMessage = "此链接已过期：请登录后修改邮箱，或联系客服找回账号。"
-    static let movedOnMessage = "账户邮箱已不是通知中的新邮箱，无需恢复；如账号异常请联系客服。"
+    static let movedOnMessage = "该账户已不存在。"
 
     let database: RequestDatabase
     let links: RevertLinks
     let reverts: AddressRevert
+    let passwords: any PasswordScheme
     let metrics: ServiceMetrics
     let clock: @Sendable () -> Date
 
@@ -34,12 +36,20 @@ struct RevertController {
 
     @Sendable func revert(request: Request, context: APIRequestContext) async throws -> ConfirmationResponse {
         var errors = FieldErrors()
-        let token = try EmailController.token(try await FormFields.decode(from: request, context: context).text("token", into: &errors))
+        let form = try await FormFields.decode(from: request, context: context)
+        let newPassword = form.text("new_password", required: false, trim: false, into: &errors).flatMap { $0.isEmpty ? nil : $0 }
+        if let newPassword, let problem = RegistrationRequest.passwordProblem(newPassword, maximumPasswordBytes: passwords.maximumPasswordBytes) {
+            throw APIError.fields([("new_password", [problem])])
+        }
+        let token = try EmailController.token(form.text("token", into: &errors))
         let claims = try self.claims(in: token, context: context)
-        switch try await reverts.attempt(token: token, claims: claims, digest: links.digest(of:), at: clock(), on: database(context)) {
+        let passwords = passwords
+        let hash = try await newPassword.asyncMap { password in try await NIOThreadPool.singleton.runIfActive { try passwords.hash(password) } }
+        switch try await reverts.attempt(token: token, claims: claims, newPasswordHash: hash, at: clock(), on: database(context)) {
         case .reverted:
             metrics.revert()
-            context.logger.notice("replaced address put back by its owner's link", metadata: ["user_id": "\(claims.userID)"])
+            context.logger.notice("replaced address put back by its owner's link; the account's sessions ended",
+                                  metadata: ["user_id": "\(claims.userID)", "new_password": "\(hash != nil)"])
             return ConfirmationResponse(state: "reverted")
         case .alreadyUsed: throw APIError.message(Self.usedMessage, code: "already_used")
         case .addressChanged: throw APIError.message(Self.movedOnMessage, code: "address_changed")
@@ -52,5 +62,12 @@ struct RevertController {
             throw error == .expired ? APIError.message(Self.expiredMessage, code: "expired")
                                     : APIError.message(EmailController.invalidToken, code: "invalid")
         }
+    }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
     }
 }

@@ -35,7 +35,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         let client = clients.bucket(of: request, context: context)
         let hits = try await table.hit("\(scope):\(client)", windowStart: windowStart, on: database)
         if pruning.isDue(at: windowStart) {
-            try await table.prune(before: windowStart, on: database)
+            try await table.prune(scope: scope, before: windowStart, on: database)
         }
         guard hits <= limit.requests else {
             context.logger.notice("rate limit reached", metadata: ["scope": "\(scope)", "requests": "\(hits)",

@@ -11,8 +11,11 @@ package protocol AccountTable: Sendable {
     static var updatedAtColumn: String? { get }
     /// The prefix of the tables this service creates next to the accounts.
     static var servicePrefix: String { get }
-    /// Reads `username, email, email_active, verification_queued_at` of account `$1`.
+    /// Reads `username, email, email_active, verification_queued_at, last_verified_email, password_required_until`
+    /// of account `$1`.
     static var currentAddressSQL: String { get }
+    /// Reads `sessions_valid_after` of account `$1`.
+    static var sessionsValidAfterSQL: String { get }
     /// Appended to a read of the account by id or username: only accounts that may sign in.
     static var usableCondition: String { get }
 
@@ -20,6 +23,10 @@ package protocol AccountTable: Sendable {
     /// holds `seen` and its last mail was queued no later than `cutoff`. False when nothing changed.
     static func replace(userID: Int64, seen: AccountAddress.Current, with email: String, at now: Date,
                         queuedNoLaterThan cutoff: Date, on database: any SQLDatabase) async throws -> Bool
+
+    /// After an undo: ends every session issued before `now` and requires the password to change the address until
+    /// `passwordRequiredUntil` (seconds since 1970).
+    static func endSessions(userID: Int64, at now: Date, passwordRequiredUntil: Int64, on database: any SQLDatabase) async throws
 
     /// Creates an account; returns its id.
     static func insert(username: String, passwordHash: String, email: String, at now: Date,
@@ -51,8 +58,18 @@ package enum OwnAccounts: AccountTable {
     package static let passwordColumn = "password_hash"
     package static let updatedAtColumn: String? = "updated_at"
     package static let servicePrefix = ""
-    package static let currentAddressSQL = "SELECT username, email, email_active, verification_queued_at FROM users WHERE id = $1"
+    package static let currentAddressSQL = """
+        SELECT username, email, email_active, verification_queued_at, last_verified_email, password_required_until FROM users WHERE id = $1
+        """
+    package static let sessionsValidAfterSQL = "SELECT sessions_valid_after FROM users WHERE id = $1"
     package static let usableCondition = ""
+
+    package static func endSessions(userID: Int64, at now: Date, passwordRequiredUntil: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            UPDATE users SET sessions_valid_after = \(bind: AccountAddress.milliseconds(now)), password_required_until = \(bind: passwordRequiredUntil)
+            WHERE id = \(bind: userID)
+            """).run()
+    }
 
     package static func replace(userID: Int64, seen: AccountAddress.Current, with email: String, at now: Date,
                         queuedNoLaterThan cutoff: Date, on database: any SQLDatabase) async throws -> Bool {
@@ -60,11 +77,12 @@ package enum OwnAccounts: AccountTable {
     }
 
     /// The UPDATE behind `replace`, returning the account's `id`; PostgreSQL runs it inside one statement with
-    /// the job inserts.
+    /// the job inserts. A verified address moved away from becomes the last verified one.
     package static func replacement(userID: Int64, seen: AccountAddress.Current, with email: String, at now: Date,
                             queuedNoLaterThan cutoff: Date) -> SQLQueryString {
         """
-        UPDATE users SET email = \(bind: email), email_active = false, verification_queued_at = \(bind: now), updated_at = \(bind: now)
+        UPDATE users SET email = \(bind: email), email_active = false, verification_queued_at = \(bind: now), updated_at = \(bind: now),
+            last_verified_email = CASE WHEN email_active THEN email ELSE last_verified_email END
         WHERE id = \(bind: userID) AND email = \(bind: seen.email) AND email_active = \(bind: seen.emailActive)
           AND (verification_queued_at IS NULL OR verification_queued_at <= \(bind: cutoff))
         RETURNING id
@@ -91,9 +109,19 @@ package enum DjangoAccounts: AccountTable {
     package static let servicePrefix = "meiduo_"
     package static var stateTable: String { tables.accountState }
     package static let currentAddressSQL = """
-        SELECT u.username, u.email, u.email_active, s.verification_queued_at
+        SELECT u.username, u.email, u.email_active, s.verification_queued_at, s.last_verified_email, s.password_required_until
         FROM tb_users u LEFT JOIN meiduo_account_state s ON s.user_id = u.id WHERE u.id = $1 AND u.is_active
         """
+    package static let sessionsValidAfterSQL = "SELECT sessions_valid_after FROM meiduo_account_state WHERE user_id = $1"
+
+    package static func endSessions(userID: Int64, at now: Date, passwordRequiredUntil: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            INSERT INTO \(ident: stateTable) (user_id, sessions_valid_after, password_required_until)
+            VALUES (\(bind: userID), \(bind: AccountAddress.milliseconds(now)), \(bind: passwordRequiredUntil))
+            ON CONFLICT (user_id) DO UPDATE SET sessions_valid_after = excluded.sessions_valid_after,
+                password_required_until = excluded.password_required_until
+            """).run()
+    }
     package static let usableCondition = " AND is_active"
     /// The columns read or written, and checked at start.
     package static let columns = ["id", "password", "last_login", "is_superuser", "username", "first_name", "last_name",
@@ -109,9 +137,12 @@ package enum DjangoAccounts: AccountTable {
             RETURNING id
             """).first()
         guard changed != nil else { return false }
+        // A verified address moved away from becomes the last verified one.
         try await database.raw("""
-            INSERT INTO \(ident: stateTable) (user_id, verification_queued_at) VALUES (\(bind: userID), \(bind: now))
-            ON CONFLICT (user_id) DO UPDATE SET verification_queued_at = excluded.verification_queued_at
+            INSERT INTO \(ident: stateTable) (user_id, verification_queued_at, last_verified_email)
+            VALUES (\(bind: userID), \(bind: now), \(bind: seen.emailActive ? seen.email : nil))
+            ON CONFLICT (user_id) DO UPDATE SET verification_queued_at = excluded.verification_queued_at,
+                last_verified_email = COALESCE(excluded.last_verified_email, \(ident: stateTable).last_verified_email)
             """).run()
         return true
     }

@@ -23,6 +23,8 @@ package struct AddressChangeWrite: Sendable {
     package var jobs: JobQueue
     package var recipients: RecipientLimit
     package var deliveries: DeliveryLog
+    /// Whether the request carried the account's password, checked (needed for a while after an undo).
+    package var passwordConfirmed = false
     /// Set once this change has counted against the address: a retry after a lost race does not count again.
     package let recipientCounted = NIOLockedValueBox(false)
 
@@ -32,6 +34,11 @@ package struct AddressChangeWrite: Sendable {
     }
     /// Several changes before the mail goes out coalesce into one mail, to the latest address.
     package var verificationMailKey: String { "verify-email:\(userID)" }
+
+    /// Changes before a notice goes out coalesce into one notice to that address, naming the latest address.
+    package func noticeKey(_ notice: SendEmailChangedNoticeJob.Payload) -> String {
+        "email-changed:\(userID):\(notice.oldEmail.lowercased())"
+    }
 
     package func notice(to oldEmail: String?) -> SendEmailChangedNoticeJob.Payload? {
         oldEmail.map { SendEmailChangedNoticeJob.Payload(userID: userID, oldEmail: $0, newEmail: email, language: language) }
@@ -72,13 +79,18 @@ extension AddressStore {
         guard let current = try await AccountAddress.current(userID: write.userID, in: accounts, on: database) else {
             return .done(.noSuchUser)
         }
-        switch AddressChangeDecision.decide(current: current, newEmail: write.email, now: write.now, resendInterval: write.resendInterval) {
+        switch AddressChangeDecision.decide(current: current, newEmail: write.email, now: write.now, resendInterval: write.resendInterval,
+                                            passwordConfirmed: write.passwordConfirmed) {
+        case .unchanged:
+            return .done(.unchanged)
+        case .passwordRequired:
+            return .done(.passwordRequired)
         case .throttled(let seconds):
             return .done(.throttled(retryAfter: seconds))
         case .change(let noticeTo):
             // Only a change the account may make counts against the address, and only once.
             if !write.recipientCounted.withLockedValue({ $0 }) {
-                if let seconds = try await write.recipients.reserve(write.email, at: write.now, on: database) {
+                if let seconds = try await write.recipients.reserve(write.email, for: write.userID, at: write.now, on: database) {
                     return .done(.recipientThrottled(retryAfter: seconds))
                 }
                 write.recipientCounted.withLockedValue { $0 = true }

@@ -24,7 +24,7 @@ package struct PostgresAddressStore: AddressStore {
                                                                      jobID: "id", from: " FROM verification_mail")))
                 """
             if let notice {
-                statement += ", notice_mail AS (\(try jobs.insertion(SendEmailChangedNoticeJob.self, notice, forEachRowOf: "changed")))"
+                statement += ", notice_mail AS (\(try jobs.insertion(SendEmailChangedNoticeJob.self, notice, uniqueKey: write.noticeKey(notice), forEachRowOf: "changed")))"
                 statement += ", notice_queued AS (\(write.deliveries.insertion(write.queued(SendEmailChangedNoticeJob.kind, to: notice.oldEmail), jobID: "id", from: " FROM notice_mail")))"
             }
             statement += " SELECT \(jobs.notification) FROM changed"

@@ -3,27 +3,34 @@ import SQLKit
 
 /// How often one address may be sent a verification mail, whichever accounts ask: one per `interval` and at most
 /// `dailyLimit` in 24 hours, counted in the database so that every server counts together. It stops mail bombing
-/// a stranger's address through many accounts; each account's own throttle is `AddressChangeDecision`'s. Built
-/// once per process: rows that no longer limit anything are cleared about once an hour.
+/// a stranger's address through many accounts; each account's own throttle is `AddressChangeDecision`'s. And one
+/// account gets at most `accountShare` of an address's daily mails, so that no single account spends the address's
+/// allowance and keeps its owner from being mailed. Built once per process: rows that no longer limit anything are
+/// cleared about once an hour.
 package final class RecipientLimit: Sendable {
     package let table: String
+    package let sharesTable: String
     package static let day: Int64 = 86_400
 
     /// Seconds between two mails to one address; 0: no interval.
     package let interval: Int64
     /// Mails to one address in 24 hours; 0: no daily cap.
     package let dailyLimit: Int
+    /// Of those, the most one account may have sent; 0: no share.
+    package let accountShare: Int
     private let pruning = OncePerPeriod(seconds: 3600)
 
-    package init(table: String, interval: Int64, dailyLimit: Int) {
+    package init(table: String, sharesTable: String, interval: Int64, dailyLimit: Int, accountShare: Int) {
         self.table = table
+        self.sharesTable = sharesTable
         self.interval = interval
         self.dailyLimit = dailyLimit
+        self.accountShare = accountShare
     }
 
-    /// Counts one mail to `address` at `now` if the limits allow it, in one statement; nil when allowed, else the
-    /// seconds until they do.
-    package func reserve(_ address: String, at now: Date, on database: any SQLDatabase) async throws -> Int? {
+    /// Counts one mail to `address` for account `userID` at `now` if the limits allow it; nil when allowed, else
+    /// the seconds until they do.
+    package func reserve(_ address: String, for userID: Int64, at now: Date, on database: any SQLDatabase) async throws -> Int? {
         let key = address.lowercased()
         let seconds = Int64(now.timeIntervalSince1970)
         if pruning.isDue(at: seconds) {
@@ -31,7 +38,43 @@ package final class RecipientLimit: Sendable {
                 DELETE FROM \(ident: table)
                 WHERE day_start <= \(bind: seconds - Self.day) AND last_queued_at <= \(bind: seconds - interval)
                 """).run()
+            try await database.raw("DELETE FROM \(ident: sharesTable) WHERE day_start <= \(bind: seconds - Self.day)").run()
         }
+        if accountShare > 0, let wait = try await reserveShare(key, for: userID, at: seconds, on: database) { return wait }
+        guard let wait = try await reserveAddress(key, at: seconds, on: database) else { return nil }
+        if accountShare > 0 {
+            // The address refused: the account's share is not spent.
+            try await database.raw("""
+                UPDATE \(ident: sharesTable) SET day_count = day_count - 1
+                WHERE address = \(bind: key) AND user_id = \(bind: userID) AND day_count > 0
+                """).run()
+        }
+        return wait
+    }
+
+    /// Counts one of the account's share of the address's day, in one statement; nil when allowed, else the
+    /// seconds until its day is over.
+    private func reserveShare(_ key: String, for userID: Int64, at seconds: Int64, on database: any SQLDatabase) async throws -> Int? {
+        let allowed = try await database.raw("""
+            INSERT INTO \(ident: sharesTable) (address, user_id, day_start, day_count) VALUES (\(bind: key), \(bind: userID), \(bind: seconds), 1)
+            ON CONFLICT (address, user_id) DO UPDATE SET
+                day_count = CASE WHEN \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) THEN 1
+                                 ELSE \(ident: sharesTable).day_count + 1 END,
+                day_start = CASE WHEN \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) THEN excluded.day_start
+                                 ELSE \(ident: sharesTable).day_start END
+            WHERE \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) OR \(ident: sharesTable).day_count < \(bind: accountShare)
+            RETURNING address
+            """).first()
+        guard allowed == nil else { return nil }
+        let dayStart = try await database.raw("""
+            SELECT day_start FROM \(ident: sharesTable) WHERE address = \(bind: key) AND user_id = \(bind: userID)
+            """).first()?.decode(column: "day_start", as: Int64.self)
+        return Int(max(1, (dayStart ?? seconds) + Self.day - seconds))
+    }
+
+    /// Counts one mail to the address, whoever asked, in one statement; nil when allowed, else the seconds until
+    /// the limits allow it.
+    private func reserveAddress(_ key: String, at seconds: Int64, on database: any SQLDatabase) async throws -> Int? {
         let cap = dailyLimit > 0 ? dailyLimit : Int.max
         let allowed = try await database.raw("""
             INSERT INTO \(ident: table) (address, last_queued_at, day_start, day_count)

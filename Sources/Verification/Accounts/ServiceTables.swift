@@ -8,6 +8,8 @@ package struct ServiceTables: Sendable {
     package var queue: QueueSchema { QueueSchema(prefix: prefix) }
     package var rateLimits: String { prefix + "rate_limits" }
     package var verificationRecipients: String { prefix + "verification_recipients" }
+    /// Per address and account, the verification mails the account had sent to it today (`RecipientLimit`).
+    package var verificationRecipientShares: String { prefix + "verification_recipient_shares" }
     package var verificationCodes: String { prefix + "verification_codes" }
     /// The "this was not me" links already used (each works once).
     package var revertsUsed: String { prefix + "reverts_used" }

@@ -24,7 +24,7 @@ package struct TransactionalAddressStore: AddressStore {
                                                            on: sql, uniqueKey: write.verificationMailKey)
                 try await write.deliveries.record(write.queued(SendVerifyEmailJob.kind, to: write.email, jobID: mailJob), on: sql)
                 if let notice = write.notice(to: noticeTo) {
-                    let noticeJob = try await write.jobs.enqueue(SendEmailChangedNoticeJob.self, notice, on: sql)
+                    let noticeJob = try await write.jobs.enqueue(SendEmailChangedNoticeJob.self, notice, on: sql, uniqueKey: write.noticeKey(notice))
                     try await write.deliveries.record(write.queued(SendEmailChangedNoticeJob.kind, to: notice.oldEmail, jobID: noticeJob), on: sql)
                 }
                 return .changed

@@ -32,13 +32,16 @@ package struct EmailChanges: Sendable {
         self.clock = clock
     }
 
-    package func change(userID: Int64, to email: String, language: MailLanguage, on database: any SQLDatabase) async throws -> Outcome {
+    /// `passwordConfirmed`: the request carried the account's password (needed for a while after an undo).
+    package func change(userID: Int64, to email: String, language: MailLanguage, passwordConfirmed: Bool = false,
+                        on database: any SQLDatabase) async throws -> Outcome {
         if let bounce = try await suppressions.active(address: email, at: clock(), on: database) {
             return .suppressed(bounce)
         }
-        let change = AddressChange(write: AddressChangeWrite(
-            userID: userID, email: email, now: clock(), resendInterval: resendInterval, language: language, jobs: jobs,
-            recipients: recipients, deliveries: deliveries))
+        var write = AddressChangeWrite(userID: userID, email: email, now: clock(), resendInterval: resendInterval, language: language,
+                                       jobs: jobs, recipients: recipients, deliveries: deliveries)
+        write.passwordConfirmed = passwordConfirmed
+        let change = AddressChange(write: write)
         let outcome = try await change.apply(in: AddressStores.store(on: database, accounts: accounts))
         if case .changed = outcome {
             jobs.wakeUp.signal()

@@ -5,8 +5,9 @@ import SQLKit
 
 /// The six-digit code each verification mail carries beside its link, for a person to type into the shop's own
 /// form (`POST /emails/verification/ {"code"}` with their session). One per account: the latest mail's. The code
-/// is derived from the mail's job, so a retried send mails the same code; only its HMAC under `SECRET_KEY` is
-/// stored, compared in constant time. It lives `VERIFY_CODE_TTL` and allows `maximumTries` attempts.
+/// is derived from the mail's job, so a retried send mails the same code, and keeps the tries already spent on it;
+/// only its HMAC under `SECRET_KEY` is stored, compared in constant time. It lives `VERIFY_CODE_TTL` and allows
+/// `maximumTries` attempts.
 package struct VerificationCodes: Sendable {
     package static let maximumTries = 5
 
@@ -30,7 +31,8 @@ package struct VerificationCodes: Sendable {
             INSERT INTO \(ident: table) (user_id, email, code_hash, expires_at, tries)
             VALUES (\(bind: userID), \(bind: email), \(bind: hash(code, userID: userID, email: email)), \(bind: Int64(now.timeIntervalSince1970) + lifetime), 0)
             ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, code_hash = excluded.code_hash,
-                expires_at = excluded.expires_at, tries = 0
+                expires_at = excluded.expires_at,
+                tries = CASE WHEN \(ident: table).code_hash = excluded.code_hash THEN \(ident: table).tries ELSE 0 END
             """).run()
         return code
     }

@@ -18,9 +18,19 @@ package struct RateLimitTable: Sendable {
         return try row!.decode(column: "hits", as: Int.self)
     }
 
-    /// Forgets clients whose window ended before `before`.
-    package func prune(before: Int64, on database: any SQLDatabase) async throws {
-        try await database.raw("DELETE FROM \(ident: name) WHERE window_start < \(bind: before)").run()
+    /// Forgets the keys of `scope` (`scope:…`) whose window ended before `before`; other scopes count in windows
+    /// of their own length.
+    package func prune(scope: String, before: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            DELETE FROM \(ident: name) WHERE window_start < \(bind: before) AND key LIKE \(bind: scope + ":%")
+            """).run()
+    }
+
+    /// Takes back one count of each of `keys` in the window that starts at `windowStart`.
+    package func refund(_ keys: [String], windowStart: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            UPDATE \(ident: name) SET hits = hits - 1 WHERE key IN (\(binds: keys)) AND window_start = \(bind: windowStart) AND hits > 0
+            """).run()
     }
 
     package init(name: String) {

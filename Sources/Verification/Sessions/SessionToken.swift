@@ -12,6 +12,8 @@ package struct SessionToken: JWTPayload {
     package var exp: ExpirationClaim
     /// Not written by us; honoured when another issuer sets it.
     package var nbf: NotBeforeClaim?
+    /// When it was issued, to the millisecond in ours (simplejwt's: whole seconds; drf-jwt's have none).
+    package var iat: IssuedAtClaim?
     /// simplejwt's; refused unless `access`.
     package var tokenType: String?
 
@@ -20,6 +22,7 @@ package struct SessionToken: JWTPayload {
         case username
         case exp
         case nbf
+        case iat
         case tokenType = "token_type"
     }
 
@@ -27,6 +30,14 @@ package struct SessionToken: JWTPayload {
         self.userID = userID
         self.username = username
         self.exp = ExpirationClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 + TimeInterval(lifetime)).rounded(.down)))
+        self.iat = IssuedAtClaim(value: Date(timeIntervalSince1970: (now.timeIntervalSince1970 * 1000).rounded(.down) / 1000))
+    }
+
+    /// When it was issued, in milliseconds since 1970: its `iat`, or, for a token without one (drf-jwt's), its
+    /// expiry less the sessions' `lifetime` — never later than it was issued.
+    package func issuedAtMilliseconds(lifetime: Int64) -> Int64 {
+        let issued = iat?.value.timeIntervalSince1970 ?? exp.value.timeIntervalSince1970 - Double(lifetime)
+        return Int64((issued * 1000).rounded(.down))
     }
 
     package init(from decoder: any Decoder) throws {
@@ -41,6 +52,7 @@ package struct SessionToken: JWTPayload {
         username = try container.decodeIfPresent(String.self, forKey: .username)
         exp = try container.decode(ExpirationClaim.self, forKey: .exp)
         nbf = try container.decodeIfPresent(NotBeforeClaim.self, forKey: .nbf)
+        iat = try container.decodeIfPresent(IssuedAtClaim.self, forKey: .iat)
         tokenType = try container.decodeIfPresent(String.self, forKey: .tokenType)
     }
 

@@ -26,6 +26,10 @@ public struct Settings: Sendable {
     public var verifyEmailResendInterval: Int64
     /// Verification mails one address may get in 24 hours, whichever accounts ask; 0: no cap.
     public var verifyEmailRecipientDailyLimit: Int
+    /// Of an address's daily verification mails, the most one account may have sent it; 0: no share.
+    public var verifyEmailRecipientAccountLimit = 2
+    /// Wrong verification codes an account, or a client address, may enter in 24 hours; 0: no limit.
+    public var verifyCodeDailyFailures = 10
     /// Per client, on `POST /authorizations/` and `POST /users/` each; nil: no limit.
     public var authRateLimit: RateLimit?
     /// The header a trusted reverse proxy puts the client's address in (`X-Forwarded-For`, `X-Real-IP`); nil: the
@@ -143,6 +147,8 @@ public struct Settings: Sendable {
             metricsToken: reader.string("METRICS_TOKEN")
         )
         settings.webhooks = try WebhookSettings.load(from: reader)
+        settings.verifyEmailRecipientAccountLimit = Int(try reader.integer("VERIFY_EMAIL_RECIPIENT_ACCOUNT_LIMIT", default: Int64(defaults.verifyEmailRecipientAccountLimit), minimum: 0, maximum: 1000))
+        settings.verifyCodeDailyFailures = Int(try reader.integer("VERIFY_CODE_DAILY_FAILURES", default: Int64(defaults.verifyCodeDailyFailures), minimum: 0, maximum: 100_000))
         try settings.validate(production: production)
         return settings
     }
