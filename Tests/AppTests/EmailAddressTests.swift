@@ -1,3 +1,5 @@
+import HTTPTypes
+import HummingbirdTesting
 import Testing
 
 @testable import API
@@ -25,5 +27,35 @@ struct EmailAddressTests {
                       ("@example.com", "***"), ("no-at-sign", "***"), ("", "***")])
     func maskedShowsOnlyTheFirstCharacterAndTheDomain(_ address: String, _ masked: String) {
         #expect(EmailAddress.masked(address) == masked)
+    }
+
+    @Test(arguments: [("user@例子.中国", "user@xn--fsqu00a.xn--fiqs8s"), ("victim@ｅｘａｍｐｌｅ.com", "victim@example.com"),
+                      ("ｖｉｃｔｉｍ@example.com", "victim@example.com"), ("a@Bücher.example", "a@xn--bcher-kva.example"),
+                      ("plain@example.com", "plain@example.com")])
+    func canonicalIsNFKCWithTheDomainAsALabels(_ address: String, _ canonical: String) {
+        #expect(EmailAddress.canonical(address) == canonical)
+    }
+
+    @Test func aNonASCIILocalPartIsRefusedAndNamedAsSuch() {
+        #expect(EmailAddress.canonical("张三@example.com") == nil)
+        #expect(EmailAddress.hasNonASCIILocalPart("张三@example.com"))
+        #expect(!EmailAddress.hasNonASCIILocalPart("ｖｉｃｔｉｍ@example.com"), "fullwidth ASCII is ASCII once normalised")
+    }
+
+    /// The address is stored, counted and sent in its one form: the fullwidth twin shares the ASCII one's allowance,
+    /// and an IDN domain is mailed as A-labels.
+    @Test func putEmailStoresAndCountsTheCanonicalForm() async throws {
+        try await withMeiduo({ $0.verifyEmailResendInterval = 60 }) { app in
+            let client = APIClient(app: app)
+            let first = try await client.register(), second = try await client.register(), third = try await client.register()
+            let idn = try await client.send(.put, "/email/", json: #"{"email":"user@例子.中国"}"#, token: first.token)
+            #expect(idn.status == .ok && idn.body.string.contains("user@xn--fsqu00a.xn--fiqs8s"), "\(idn.body.string)")
+            #expect(try await client.profile(first).email == "user@xn--fsqu00a.xn--fiqs8s")
+            #expect(try await client.send(.put, "/email/", json: #"{"email":"victim@example.com"}"#, token: second.token).status == .ok)
+            let twin = try await client.send(.put, "/email/", json: #"{"email":"victim@ｅｘａｍｐｌｅ.com"}"#, token: third.token)
+            #expect(twin.status == .tooManyRequests, "the fullwidth twin is the same address, within its interval")
+            let local = try await client.send(.put, "/email/", json: #"{"email":"张三@example.com"}"#, token: third.token)
+            #expect(local.status == .badRequest && local.body.string.contains("SMTPUTF8"), "\(local.body.string)")
+        }
     }
 }

@@ -3,6 +3,7 @@ import Verification
 
 struct EmailChangeRequest {
     static let invalidMessage = "请输入合法的邮件地址。"
+    static let nonASCIILocalPartMessage = "邮箱地址 @ 之前的部分只能使用英文字母、数字及 . _ - + 等符号：这样的地址需要 SMTPUTF8，本站发出的邮件不使用它。"
 
     var email: String
     /// The `language` field, when given.
@@ -12,10 +13,11 @@ struct EmailChangeRequest {
 
     init(form: FormFields) throws {
         var errors = FieldErrors()
-        let email = form.text("email", into: &errors)
+        let given = form.text("email", into: &errors)
         let password = form.text("password", required: false, trim: false, into: &errors)
-        if let email, !EmailAddress.isValid(email) {
-            errors.add("email", Self.invalidMessage)
+        let email = given.flatMap(EmailAddress.canonical)
+        if let given, email == nil {
+            errors.add("email", EmailAddress.hasNonASCIILocalPart(given) ? Self.nonASCIILocalPartMessage : Self.invalidMessage)
         }
         let language = form.text("language", required: false, into: &errors)
         if let language, !language.isEmpty, MailLanguage(tag: language) == nil {

@@ -26,13 +26,14 @@ struct RegistrationRequest {
         if let password, let problem = Self.passwordProblem(password, maximumPasswordBytes: maximumPasswordBytes) {
             errors.add("password", problem)
         }
-        if let email, !email.isEmpty, !EmailAddress.isValid(email) {
-            errors.add("email", EmailChangeRequest.invalidMessage)
+        let canonical = email.flatMap { $0.isEmpty ? "" : EmailAddress.canonical($0) }
+        if let email, canonical == nil {
+            errors.add("email", EmailAddress.hasNonASCIILocalPart(email) ? EmailChangeRequest.nonASCIILocalPartMessage : EmailChangeRequest.invalidMessage)
         }
         try errors.throwIfAny()
         self.username = username!
         self.password = password!
-        self.email = email ?? ""
+        self.email = canonical ?? ""
     }
 
     /// Why `password` cannot be an account's, or nil: 8–20 characters, no NUL (bcrypt stops reading at one, so

@@ -26,6 +26,7 @@ struct MailCommand: AsyncParsableCommand {
         private func report(_ runtime: Runtime) async throws {
             let services = runtime.services
             let database = try await runtime.migratedDatabase()
+            let address = EmailAddress.canonical(address) ?? address
             let steps = try await services.deliveries.history(address: address, on: database)
             let reports = BounceReports(table: services.tables.bounceReports)
             var lines: [String] = []

@@ -34,6 +34,7 @@ struct SuppressionsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Runtime.run(options) { runtime in
+                let address = EmailAddress.canonical(address) ?? address
                 guard try await runtime.services.suppressions.remove(address: address, on: try await runtime.migratedDatabase()) else {
                     throw UsageError("\(address.lowercased()) is not suppressed")
                 }

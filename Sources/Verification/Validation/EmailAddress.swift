@@ -1,3 +1,5 @@
+import Foundation
+
 /// Address syntax as Django's `EmailValidator` accepts it, narrowed for safe delivery: an ASCII dot-atom local
 /// part (no quoted strings) of at most 64 octets, a domain of letter-digit-hyphen labels (non-ASCII letters allowed,
 /// as in internationalised domain names) with a non-numeric last label, at most 254 octets in all, and no control
@@ -6,6 +8,29 @@ package enum EmailAddress {
     package static let maximumLength = 254
     package static let maximumLocalPartLength = 64
     private static let atomSpecials = Set("!#$%&'*+-/=?^_`{|}~".unicodeScalars)
+
+    /// The one form an address is stored, counted, throttled and sent in: NFKC-normalised (a fullwidth
+    /// `ｅｘａｍｐｌｅ.com` is `example.com`), its domain as A-labels (IDNA: `例子.中国` is `xn--fsqu00a.xn--fiqs8s`, which
+    /// a relay without SMTPUTF8 takes). Nil when it is not a valid address even so.
+    package static func canonical(_ address: String) -> String? {
+        let normalized = address.precomposedStringWithCompatibilityMapping
+        guard isValid(normalized), let at = normalized.lastIndex(of: "@") else { return nil }
+        let domain = String(normalized[normalized.index(after: at)...])
+        guard !domain.allSatisfy(\.isASCII) else { return normalized }
+        var components = URLComponents()
+        components.host = domain
+        guard let encoded = components.encodedHost, encoded.allSatisfy(\.isASCII) else { return nil }
+        let canonical = normalized[...at] + encoded
+        return isValid(String(canonical)) ? String(canonical) : nil
+    }
+
+    /// Whether the part before the `@` is not ASCII even once normalised: such an address needs SMTPUTF8, which the
+    /// mail this service sends does not use.
+    package static func hasNonASCIILocalPart(_ address: String) -> Bool {
+        let normalized = address.precomposedStringWithCompatibilityMapping
+        guard let at = normalized.lastIndex(of: "@") else { return false }
+        return !normalized[..<at].allSatisfy(\.isASCII)
+    }
 
     package static func isValid(_ address: String) -> Bool {
         guard address.utf8.count <= maximumLength,
