@@ -79,6 +79,7 @@ let package = Package(
         .target(name: "HTTPLimits", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         // The mail providers' signed callbacks (SES through SNS, SendGrid, Mailgun, Postmark), verified and read into one
         // event type. No I/O.

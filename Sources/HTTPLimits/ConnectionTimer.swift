@@ -8,6 +8,8 @@ import NIOCore
 public final class ConnectionTimer {
     private var deadlines: ConnectionDeadlines
     private var deadline: NIODeadline?
+    /// While the client takes nothing of what was written: when it must have started again.
+    private var sendDeadline: NIODeadline?
     private var check: RepeatedTask?
     private var context: ChannelHandlerContext?
 
@@ -19,7 +21,7 @@ public final class ConnectionTimer {
     public func start(context: ChannelHandlerContext) {
         guard self.context == nil else { return }
         self.context = context
-        let shorter = min(deadlines.requestTimeout, deadlines.keepAliveTimeout)
+        let shorter = min(deadlines.requestTimeout, deadlines.keepAliveTimeout, deadlines.sendTimeout ?? deadlines.requestTimeout)
         let interval = max(TimeAmount.milliseconds(100), min(TimeAmount.seconds(1), TimeAmount.nanoseconds(shorter.nanoseconds / 4)))
         let timer = NIOLoopBound(self, eventLoop: context.eventLoop)
         check = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
@@ -38,6 +40,14 @@ public final class ConnectionTimer {
         context = nil
     }
 
+    public func writabilityChanged(isWritable: Bool) {
+        switch deadlines.writabilityChanged(isWritable: isWritable) {
+        case .none: return
+        case .disarm: sendDeadline = nil
+        case .arm(let timeout): sendDeadline = .now() + timeout
+        }
+    }
+
     private func apply(_ action: ConnectionDeadlines.Action) {
         switch action {
         case .none: return
@@ -47,14 +57,25 @@ public final class ConnectionTimer {
     }
 
     private func checkDeadline() {
-        if let deadline, deadline <= .now() { expired() }
+        if let sendDeadline, sendDeadline <= .now() {
+            // Nothing more can be written: no 408, just the close.
+            stopChecking()?.close(promise: nil)
+        } else if let deadline, deadline <= .now() {
+            expired()
+        }
+    }
+
+    /// Stops the checks; the context to close, if the connection is still there.
+    private func stopChecking() -> ChannelHandlerContext? {
+        deadline = nil
+        sendDeadline = nil
+        check?.cancel()
+        check = nil
+        return context
     }
 
     private func expired() {
-        guard let context else { return }
-        deadline = nil
-        check?.cancel()
-        check = nil
+        guard let context = stopChecking() else { return }
         if deadlines.state == .receiving {
             let timeout = ByteBuffer(string: "HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             context.writeAndFlush(NIOAny(timeout)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
@@ -92,5 +113,10 @@ public final class ConnectionGuardHandler: ChannelInboundHandler, RemovableChann
     public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         timer.bytesArrived()
         context.fireChannelRead(data)
+    }
+
+    public func channelWritabilityChanged(context: ChannelHandlerContext) {
+        timer.writabilityChanged(isWritable: context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
     }
 }
