@@ -18,7 +18,7 @@ struct Runtime: Sendable {
     let eventLoopGroup: any EventLoopGroup
 
     /// The database as SQL, on one of the event loops.
-    var database: any SQLDatabase { databases.sql(logger: logger, on: eventLoopGroup.any()) }
+    var database: any SQLDatabase { databases.sql(logger: logger, on: eventLoopGroup.any(), pooler: settings.pooler.pooler) }
 
     /// Sets the process up for `options` and runs `body`; a failure, in setting up or in `body`, is logged in one
     /// line and the process exits with status 1. `migrates`: the command is `migrate`, whose index builds may take
@@ -76,7 +76,7 @@ struct Runtime: Sendable {
         let eventLoopGroup = MultiThreadedEventLoopGroup.singleton
         let databases = Databases(threadPool: .singleton, on: eventLoopGroup)
         do {
-            try await DatabaseSetup.configure(databases, logger: logger, url: settings.databaseURL,
+            try await DatabaseSetup.configure(databases, logger: logger, url: settings.databaseURL, pooler: settings.pooler.pooler,
                                               maxConnections: settings.databaseMaxConnections,
                                               statementTimeout: migrates ? nil : settings.databaseStatementTimeout, open: true)
             if case .sqlite = settings.databaseURL {
@@ -95,7 +95,7 @@ struct Runtime: Sendable {
         let renderer = MailRenderer(templatesDirectory: settings.mail.templatesDirectory, cachesTemplates: environment != "development",
                                     eventLoop: eventLoopGroup.any())
         let services = AppServices(settings: settings, sessionKeys: sessionKeys, clock: clock,
-                                   database: databases.sql(logger: logger, on: eventLoopGroup.any()),
+                                   database: databases.sql(logger: logger, on: eventLoopGroup.any(), pooler: settings.pooler.pooler),
                                    renderer: renderer, eventLoopGroup: eventLoopGroup, logger: logger)
         return Runtime(settings: settings, production: production, logger: logger, databases: databases, services: services,
                        eventLoopGroup: eventLoopGroup)

@@ -16,7 +16,8 @@ extension AppServices {
         let worker = Worker(queue: jobQueue, registry: jobRegistry, configuration: configuration, logger: logger)
         worker.start()
         var notifications: Task<Void, Never>?
-        if case .postgres(let url) = settings.databaseURL {
+        // LISTEN needs a session of its own on PostgreSQL itself: not through a transaction pooler.
+        if case .postgres(let url) = settings.pooler.listenURL ?? settings.databaseURL {
             notifications = PostgresJobNotifications(url: url, wakeUp: jobQueue.wakeUp, logger: logger).start()
         }
         return RunningWorker(worker: worker, notifications: notifications)

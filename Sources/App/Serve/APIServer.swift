@@ -10,7 +10,8 @@ import Verification
 enum APIServer {
     static func make(services: AppServices, databases: Databases, hostname: String, port: Int,
                      eventLoopGroup: any EventLoopGroup, logger: Logger) -> some ApplicationProtocol {
-        let router = buildRouter(services: services, database: RequestDatabase { logger, eventLoop in databases.sql(logger: logger, on: eventLoop) },
+        let pooler = services.settings.pooler.pooler
+        let router = buildRouter(services: services, database: RequestDatabase { logger, eventLoop in databases.sql(logger: logger, on: eventLoop, pooler: pooler) },
                                  schema: Schema.state(accounts: services.settings.accounts))
         return limitedApplication(router: router, limits: services.settings.http, hostname: hostname, port: port,
                                   eventLoopGroup: eventLoopGroup, logger: logger)

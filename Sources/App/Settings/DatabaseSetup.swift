@@ -12,7 +12,7 @@ package enum DatabaseSetup {
 
     /// Registers the database; with `open`, also makes the SQLite file's folder and tunes its connections (a
     /// command that does not use the database creates nothing).
-    package static func configure(_ databases: Databases, logger: Logger, url: DatabaseURL,
+    package static func configure(_ databases: Databases, logger: Logger, url: DatabaseURL, pooler: PoolerSettings.Pooler = .none,
                                   maxConnections: Int, statementTimeout: Int?, open: Bool) async throws {
         switch url {
         case .sqlite(let path):
@@ -25,8 +25,9 @@ package enum DatabaseSetup {
             if open { try await tuneSQLite(databases, logger: logger) }
         case .postgres(let url):
             var configuration = try SQLPostgresConfiguration(url: url)
-            // A statement blocked by a lock, or running away, fails in bounded time and frees its connection.
-            if let statementTimeout {
+            // A statement blocked by a lock, or running away, fails in bounded time and frees its connection. Not
+            // through PgBouncer, which refuses startup parameters it does not know: set them for the role there.
+            if let statementTimeout, pooler == .none {
                 configuration.coreConfiguration.options.additionalStartupParameters += [
                     ("statement_timeout", "\(statementTimeout)s"), ("lock_timeout", "\(statementTimeout)s"),
                 ]
@@ -59,6 +60,12 @@ extension Databases {
     /// The default database as SQL, on `eventLoop`.
     package func sql(logger: Logger, on eventLoop: any EventLoop) -> any SQLDatabase {
         database(logger: logger, on: eventLoop)!.sql
+    }
+
+    /// The same, for the service's statements: unnamed ones only behind a transaction pooler.
+    package func sql(logger: Logger, on eventLoop: any EventLoop, pooler: PoolerSettings.Pooler) -> any SQLDatabase {
+        let database = sql(logger: logger, on: eventLoop)
+        return pooler == .pgbouncer ? UnpreparedDatabase(database) : database
     }
 }
 

@@ -46,6 +46,8 @@ public struct Settings: Sendable {
     public var bounces: BounceSettings
     /// The mail providers' webhooks.
     public var webhooks = WebhookSettings()
+    /// A connection pooler in front of PostgreSQL, and where LISTEN goes.
+    public var pooler = PoolerSettings()
     public var http: HTTPServerSettings
     /// Static files, among them the verification page `success_verify_email.html`.
     public var publicDirectory: String
@@ -147,6 +149,7 @@ public struct Settings: Sendable {
             metricsToken: reader.string("METRICS_TOKEN")
         )
         settings.webhooks = try WebhookSettings.load(from: reader)
+        settings.pooler = try PoolerSettings.load(from: reader)
         settings.verifyEmailRecipientAccountLimit = Int(try reader.integer("VERIFY_EMAIL_RECIPIENT_ACCOUNT_LIMIT", default: Int64(defaults.verifyEmailRecipientAccountLimit), minimum: 0, maximum: 1000))
         settings.verifyCodeDailyFailures = Int(try reader.integer("VERIFY_CODE_DAILY_FAILURES", default: Int64(defaults.verifyCodeDailyFailures), minimum: 0, maximum: 100_000))
         try settings.validate(production: production)
