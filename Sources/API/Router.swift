@@ -47,8 +47,11 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
     RevertController(database: database, links: services.revertLinks, reverts: services.addressRevert, passwords: services.passwords,
                      metrics: services.metrics,
                      clock: services.clock).addRoutes(to: routes)
-    HealthController(database: database, settings: settings, schema: schema).addRoutes(to: routes)
-    MetricsController(scrape: services.metricsScrape).addRoutes(to: routes)
+    let readiness = Readiness(settings: settings, schema: schema)
+    HealthController(database: database, readiness: readiness, metrics: services.metrics).addRoutes(to: routes)
+    MetricsController(scrape: services.metricsScrape, readiness: { context in
+        services.metrics.ready(await readiness.check(on: database(context)) == .ready)
+    }).addRoutes(to: routes)
     WebhookController(database: database, intake: services.providerEvents, settings: settings.webhooks,
                       certificates: SNSCertificates(caFile: settings.webhooks.sesCAFile), metrics: services.metrics,
                       clock: services.clock).addRoutes(to: routes)

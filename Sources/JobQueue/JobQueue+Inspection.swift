@@ -10,6 +10,16 @@ extension JobQueue {
         return counts
     }
 
+    /// Seconds the oldest due job nobody has claimed has waited since it became due; 0 when none waits.
+    public func oldestDueAge() async throws -> Double {
+        struct Row: Decodable { var age: Int64? }
+        let row = try await database.raw("""
+            SELECT \(now) - MIN(run_at) AS age FROM \(ident: tables.jobs)
+            WHERE state = 'available' AND queue = \(bind: configuration.queue) AND run_at <= \(now)
+            """).first(decoding: Row.self)
+        return Double(max(0, row?.age ?? 0)) / 1000
+    }
+
     public func list(state: JobState?, limit: Int) async throws -> [JobRecord] {
         let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
         return try await database.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM \(ident: tables.jobs) \(filter) ORDER BY id DESC LIMIT \(bind: limit)")

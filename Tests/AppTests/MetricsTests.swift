@@ -10,6 +10,24 @@ struct MetricsTests {
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
     }
 
+    /// What the alerts read: how long the oldest due job has waited, whether the database answers, whether the
+    /// server is ready — each at a scrape, with nothing polling /readyz.
+    @Test func aScrapeTellsTheOldestWaitingJobTheDatabaseAndReadiness() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let empty = try await client.send(.get, "/metrics").body.string
+            #expect(Self.value(of: "meiduo_jobs_oldest_available_age_seconds", in: empty) == 0)
+            #expect(Self.value(of: "meiduo_database_up", in: empty) == 1)
+            #expect(Self.value(of: "meiduo_ready", in: empty) == 1)
+            let account = try await client.register()
+            try await client.send(.put, "/email/", json: #"{"email":"\#(account.username)@example.com"}"#, token: account.token)
+            try await Task.sleep(for: .milliseconds(1500))
+            let waiting = try await client.send(.get, "/metrics").body.string
+            let age = try #require(Self.value(of: "meiduo_jobs_oldest_available_age_seconds", in: waiting))
+            #expect(age >= 1 && age < 60, "the queued mail has waited about 1.5 s: \(age)")
+        }
+    }
+
     @Test func theWalkThroughMovesTheFunnelByOneAndRequestsAreCounted() async throws {
         try await withMeiduo { app in
             let client = APIClient(app: app)

@@ -25,8 +25,16 @@ package struct MetricsScrape: Sendable {
         return ConstantTime.equal(Array((bearer ?? "").utf8), Array(token.utf8))
     }
 
+    /// The registry's text; when the database does not answer, `meiduo_database_up` says so and the rest is still
+    /// answered (an alert needs the scrape to succeed).
     package func text() async throws -> String {
-        metrics.queueDepth(try await jobs.countsByState())
+        do {
+            metrics.queueDepth(try await jobs.countsByState())
+            metrics.oldestAvailableAge(seconds: try await jobs.oldestDueAge())
+            metrics.databaseUp(true)
+        } catch {
+            metrics.databaseUp(false)
+        }
         if let smtpPool { metrics.smtpConnections(await smtpPool.openConnections) }
         return metrics.registry.emitToString()
     }

@@ -100,6 +100,21 @@ package final class ServiceMetrics: Sendable {
         }
     }
 
+    /// The oldest job that is due and not yet claimed: how long it has waited (0 when none waits).
+    package func oldestAvailableAge(seconds: Double) {
+        registry.makeGauge(descriptor: Metric.oldestAvailable).set(to: seconds)
+    }
+
+    /// Whether the last scrape could read the database.
+    package func databaseUp(_ up: Bool) {
+        registry.makeGauge(descriptor: Metric.databaseUp).set(to: up ? 1 : 0)
+    }
+
+    /// Whether the last readiness check (`/readyz`, or a scrape of the API's `/metrics`) passed.
+    package func ready(_ ready: Bool) {
+        registry.makeGauge(descriptor: Metric.ready).set(to: ready ? 1 : 0)
+    }
+
     package func smtpConnections(_ open: Int) {
         registry.makeGauge(descriptor: Metric.smtpPoolConnections).set(to: Double(open))
     }
@@ -140,6 +155,12 @@ package final class ServiceMetrics: Sendable {
         static var mailSendErrors: MetricNameDescriptor { .init(
             metricName: "meiduo_mail_send_errors", unitName: "total", helpText: "Failed sends by class: transient or permanent") }
         static var jobs: MetricNameDescriptor { .init(metricName: "meiduo_jobs", unitName: "", helpText: "Jobs in the queue by state") }
+        static var oldestAvailable: MetricNameDescriptor { .init(
+            metricName: "meiduo_jobs_oldest_available_age", unitName: "seconds", helpText: "How long the oldest due, unclaimed job has waited") }
+        static var databaseUp: MetricNameDescriptor { .init(
+            metricName: "meiduo_database_up", unitName: "", helpText: "1 when the last scrape could read the database") }
+        static var ready: MetricNameDescriptor { .init(
+            metricName: "meiduo_ready", unitName: "", helpText: "1 when the last readiness check (/readyz) passed") }
         static var smtpPoolConnections: MetricNameDescriptor { .init(
             metricName: "meiduo_smtp_pool", unitName: "connections", helpText: "Open pooled SMTP sessions") }
     }
