@@ -3,7 +3,7 @@
 runs until killed. Each accepted message is saved in --save-dir as N.eml plus N.json ({"mail_from", "rcpt_tos"});
 a server started again on the same folder goes on counting.
 
-  smtp_test_server.py --save-dir D [--port P] [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD]
+  smtp_test_server.py --save-dir D [--port P] [--starttls CERT KEY] [--implicit-tls CERT KEY] [--auth USER:PASSWORD] [--smtputf8]
                       [--rcpt-reply "550 5.1.1 No such user"] [--data-delay SECONDS] [--stall]
                       [--step-delay SECONDS [--slow-sessions N]]
 
@@ -77,7 +77,7 @@ class SavingHandler:
         with open(base + ".eml.tmp", "wb") as out:
             out.write(envelope.content)
         with open(base + ".json", "w") as out:
-            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos}, out)
+            json.dump({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos, "mail_options": envelope.mail_options}, out)
         os.rename(base + ".eml.tmp", base + ".eml")
         self.note("accepted %d" % self.count)
         return "250 2.0.0 Message accepted"
@@ -113,6 +113,7 @@ def main():
     parser.add_argument("--step-delay", type=float, default=0)
     parser.add_argument("--slow-sessions", type=int)
     parser.add_argument("--port", type=int)
+    parser.add_argument("--smtputf8", action="store_true")
     arguments = parser.parse_args()
     port = arguments.port or free_port()
     if arguments.stall:
@@ -134,6 +135,8 @@ def main():
 
         options.update(authenticator=authenticator, auth_required=True,
                        auth_require_tls=bool(arguments.starttls or arguments.implicit_tls))
+    # aiosmtpd's Controller offers SMTPUTF8 unless told otherwise: only with --smtputf8 here.
+    options.update(enable_SMTPUTF8=arguments.smtputf8)
     ssl_context = tls_context(*arguments.implicit_tls) if arguments.implicit_tls else None
     controller = Controller(SavingHandler(arguments.save_dir, arguments.rcpt_reply, arguments.data_delay,
                                           arguments.step_delay, arguments.slow_sessions), hostname="127.0.0.1", port=port,

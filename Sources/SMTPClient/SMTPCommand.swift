@@ -9,7 +9,8 @@ public enum SMTPCommand: Sendable, Equatable {
     case authLogin
     case authLoginUser(String)
     case authLoginPassword(String)
-    case mailFrom(String, size: Int?)
+    /// `smtpUTF8`: an address is not ASCII (RFC 6531), said only to a server that offers SMTPUTF8.
+    case mailFrom(String, size: Int?, smtpUTF8: Bool = false)
     case rcptTo(String)
     case data
     case rset
@@ -24,7 +25,8 @@ public enum SMTPCommand: Sendable, Equatable {
         case .authLogin: "AUTH LOGIN"
         case .authLoginUser(let user): Data(user.utf8).base64EncodedString()
         case .authLoginPassword(let password): Data(password.utf8).base64EncodedString()
-        case .mailFrom(let address, let size): "MAIL FROM:<\(address)>" + (size.map { " SIZE=\($0)" } ?? "")
+        case .mailFrom(let address, let size, let smtpUTF8):
+            "MAIL FROM:<\(address)>" + (size.map { " SIZE=\($0)" } ?? "") + (smtpUTF8 ? " SMTPUTF8" : "")
         case .rcptTo(let address): "RCPT TO:<\(address)>"
         case .data: "DATA"
         case .rset: "RSET"

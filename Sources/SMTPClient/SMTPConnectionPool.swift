@@ -51,6 +51,14 @@ public actor SMTPConnectionPool {
         }
     }
 
+    /// What the server offers, from a pooled session's EHLO (one is opened if none is idle).
+    public func capabilities() async throws(SMTPError) -> SMTPCapabilities {
+        let connection = try await lease()
+        let capabilities = connection.capabilities
+        giveBack(connection, reusable: true)
+        return capabilities
+    }
+
     /// QUITs the idle sessions; sessions in use are closed when given back.
     public func shutdown() async {
         closed = true

@@ -126,6 +126,8 @@ public struct SMTPCapabilities: Sendable, Equatable {
     public var sizeLimit: Int?
     public var announcesSize = false
     public var pipelining = false
+    /// RFC 6531: addresses and headers may be UTF-8.
+    public var smtpUTF8 = false
 
     public init() {}
 
@@ -136,6 +138,7 @@ public struct SMTPCapabilities: Sendable, Equatable {
             switch keyword {
             case "STARTTLS": startTLS = true
             case "PIPELINING": pipelining = true
+            case "SMTPUTF8": smtpUTF8 = true
             case "AUTH": authMechanisms.formUnion(words.dropFirst())
             case "SIZE":
                 announcesSize = true

@@ -44,7 +44,11 @@ public struct SMTPTransaction: Sendable {
         if let limit = capabilities.sizeLimit, size > limit {
             return finish(.fail(SMTPError(step: "MAIL FROM", message: "the message is \(size) octets, over the server's SIZE limit of \(limit)", isTransient: false)))
         }
-        let mailFrom = SMTPCommand.mailFrom(from, size: capabilities.announcesSize ? size : nil)
+        let utf8 = !([from] + recipients).allSatisfy { $0.allSatisfy(\.isASCII) }
+        if utf8 && !capabilities.smtpUTF8 {
+            return finish(.fail(SMTPError(step: "MAIL FROM", message: "an address is not ASCII and the server does not offer SMTPUTF8", isTransient: false)))
+        }
+        let mailFrom = SMTPCommand.mailFrom(from, size: capabilities.announcesSize ? size : nil, smtpUTF8: utf8)
         guard capabilities.pipelining else {
             awaiting = [.mailFrom]
             return .send([mailFrom])

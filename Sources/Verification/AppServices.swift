@@ -43,6 +43,8 @@ package struct AppServices: Sendable {
     package let suppressions: Suppressions
     /// Each mail's signed envelope sender, when `BOUNCE_ADDRESS` is set.
     package let bounceAddress: BounceAddress?
+    /// Whether the relay takes addresses beyond ASCII.
+    package let relayCapabilities: RelayCapabilities
     /// What the mail providers' webhooks do with the events they verified.
     package let providerEvents: ProviderEventIntake
 
@@ -95,6 +97,7 @@ package struct AppServices: Sendable {
             smtpPool = pool
             mailTransport = SMTPTransport(pool: pool)
         }
+        relayCapabilities = RelayCapabilities(pool: smtpPool)
         metricsScrape = MetricsScrape(metrics: metrics, jobs: jobQueue, smtpPool: smtpPool, token: settings.metricsToken)
         var sender = MailSender(
             renderer: renderer,

@@ -38,6 +38,8 @@ struct EmailAddressTests {
 
     @Test func aNonASCIILocalPartIsRefusedAndNamedAsSuch() {
         #expect(EmailAddress.canonical("张三@example.com") == nil)
+        #expect(EmailAddress.canonical("张三@例子.中国", unicodeLocalPart: true) == "张三@xn--fsqu00a.xn--fiqs8s", "where the relay takes it")
+        #expect(EmailAddress.canonical("张 三@example.com", unicodeLocalPart: true) == nil)
         #expect(EmailAddress.hasNonASCIILocalPart("张三@example.com"))
         #expect(!EmailAddress.hasNonASCIILocalPart("ｖｉｃｔｉｍ@example.com"), "fullwidth ASCII is ASCII once normalised")
     }

@@ -94,4 +94,31 @@ struct SMTPDeliveryTests {
             }
         }
     }
+
+    /// A local part beyond ASCII needs SMTPUTF8: taken, and sent with it, when the relay offers it (aiosmtpd with
+    /// SMTPUTF8 on); a clear 400 when it does not.
+    @Test func aNonASCIILocalPartIsMailedOnlyThroughARelayThatOffersSMTPUTF8() async throws {
+        let offering = try TestSMTPServer.start(.smtpUTF8)
+        defer { offering.stop() }
+        try await withMeiduo(try Self.smtp(offering)) { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            let change = try await client.send(.put, "/email/", json: #"{"email":"用户@例子.中国"}"#, token: account.token)
+            #expect(change.status == .ok && change.body.string.contains("用户@xn--fsqu00a.xn--fiqs8s"), "\(change.body.string)")
+            #expect(try await runWorker(app) { try offering.received().count == 1 })
+            let received = try #require(try offering.received().first)
+            #expect(received.recipients == ["用户@xn--fsqu00a.xn--fiqs8s"])
+            #expect(received.mailOptions.contains("SMTPUTF8"), "\(received.mailOptions)")
+        }
+        let plain = try TestSMTPServer.start(.plain)
+        defer { plain.stop() }
+        try await withMeiduo(try Self.smtp(plain)) { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            let refused = try await client.send(.put, "/email/", json: #"{"email":"用户@example.com"}"#, token: account.token)
+            #expect(refused.status == .badRequest && refused.body.string.contains("SMTPUTF8"), "\(refused.body.string)")
+            #expect(try await client.send(.put, "/email/", json: #"{"email":"user@例子.中国"}"#, token: account.token).status == .ok,
+                    "an IDN domain alone needs no SMTPUTF8")
+        }
+    }
 }

@@ -139,6 +139,20 @@ struct TransactionTests {
         #expect(transaction.receive(SMTPReply(code: 250, lines: ["queued"])) == .done(SMTPReply(code: 250, lines: ["queued"])))
     }
 
+    @Test func aNonASCIIAddressIsSentWithSMTPUTF8OnlyWhereItIsOffered() {
+        var offered = SMTPCapabilities(ehloReply: SMTPReply(code: 250, lines: ["relay", "SMTPUTF8", "SIZE 1000"]))
+        #expect(offered.smtpUTF8)
+        var transaction = SMTPTransaction(from: "a@b.cn", recipients: ["用户@y.cn"], size: 100, capabilities: offered)
+        #expect(transaction.start() == .send([.mailFrom("a@b.cn", size: 100, smtpUTF8: true)]))
+        #expect(SMTPCommand.mailFrom("a@b.cn", size: 100, smtpUTF8: true).line == "MAIL FROM:<a@b.cn> SIZE=100 SMTPUTF8")
+        offered.smtpUTF8 = false
+        var refused = SMTPTransaction(from: "a@b.cn", recipients: ["用户@y.cn"], size: 100, capabilities: offered)
+        guard case .fail(let error) = refused.start() else { Issue.record("sent without SMTPUTF8"); return }
+        #expect(!error.isTransient && error.message.contains("SMTPUTF8"))
+        var ascii = SMTPTransaction(from: "a@b.cn", recipients: ["x@y.cn"], size: 100, capabilities: offered)
+        #expect(ascii.start() == .send([.mailFrom("a@b.cn", size: 100)]))
+    }
+
     static let pipelining: SMTPCapabilities = {
         var capabilities = SMTPCapabilities()
         capabilities.pipelining = true

@@ -9,6 +9,8 @@ public final class TestSMTPServer: @unchecked Sendable {
         case untrustedStartTLS
         case refusingRecipients(reply: String)
         case stalling
+        /// Plain SMTP offering SMTPUTF8 (RFC 6531).
+        case smtpUTF8
         /// Debian postfix's `smtp-sink`: plain SMTP, keeps each message (with its own trace headers) in the folder.
         case postfixSink
     }
@@ -32,6 +34,7 @@ public final class TestSMTPServer: @unchecked Sendable {
         case .untrustedStartTLS: arguments += ["--starttls", certificates.untrustedCertificate, certificates.untrustedKey]
         case .refusingRecipients(let reply): arguments += ["--rcpt-reply", reply]
         case .stalling: arguments += ["--stall"]
+        case .smtpUTF8: arguments += ["--smtputf8"]
         case .postfixSink: return try startSink(python: python)
         }
         let process = Process()
@@ -99,6 +102,8 @@ public final class TestSMTPServer: @unchecked Sendable {
     public struct Received {
         public var mailFrom: String
         public var recipients: [String]
+        /// MAIL FROM's parameters (`SMTPUTF8`, `SIZE=…`).
+        public var mailOptions: [String]
         public var file: String
     }
 
@@ -106,9 +111,10 @@ public final class TestSMTPServer: @unchecked Sendable {
     public func received() throws -> [Received] {
         let names = try FileManager.default.contentsOfDirectory(atPath: saveDirectory.path).filter { $0.hasSuffix(".eml") }
         return try names.sorted { Int($0.dropLast(4))! < Int($1.dropLast(4))! }.map { name in
-            struct Envelope: Decodable { var mail_from: String; var rcpt_tos: [String] }
+            struct Envelope: Decodable { var mail_from: String; var rcpt_tos: [String]; var mail_options: [String]? }
             let envelope = try JSONDecoder().decode(Envelope.self, from: Data(contentsOf: saveDirectory.appendingPathComponent(name.dropLast(4) + ".json")))
-            return Received(mailFrom: envelope.mail_from, recipients: envelope.rcpt_tos, file: saveDirectory.appendingPathComponent(name).path)
+            return Received(mailFrom: envelope.mail_from, recipients: envelope.rcpt_tos, mailOptions: envelope.mail_options ?? [],
+                            file: saveDirectory.appendingPathComponent(name).path)
         }
     }
 }

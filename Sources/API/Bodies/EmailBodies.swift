@@ -3,7 +3,7 @@ import Verification
 
 struct EmailChangeRequest {
     static let invalidMessage = "请输入合法的邮件地址。"
-    static let nonASCIILocalPartMessage = "邮箱地址 @ 之前的部分只能使用英文字母、数字及 . _ - + 等符号：这样的地址需要 SMTPUTF8，本站发出的邮件不使用它。"
+    static let nonASCIILocalPartMessage = "邮箱地址 @ 之前的部分只能使用英文字母、数字及 . _ - + 等符号：这样的地址需要 SMTPUTF8，本站的发信服务器不支持。"
 
     var email: String
     /// The `language` field, when given.
@@ -11,11 +11,12 @@ struct EmailChangeRequest {
     /// The account's password, when given (needed for a while after an undo).
     var password: String?
 
-    init(form: FormFields) throws {
+    /// `unicodeLocalPart`: the relay offers SMTPUTF8, so a local part beyond ASCII can be mailed.
+    init(form: FormFields, unicodeLocalPart: Bool = false) throws {
         var errors = FieldErrors()
         let given = form.text("email", into: &errors)
         let password = form.text("password", required: false, trim: false, into: &errors)
-        let email = given.flatMap(EmailAddress.canonical)
+        let email = given.flatMap { EmailAddress.canonical($0, unicodeLocalPart: unicodeLocalPart) }
         if let given, email == nil {
             errors.add("email", EmailAddress.hasNonASCIILocalPart(given) ? Self.nonASCIILocalPartMessage : Self.invalidMessage)
         }

@@ -15,6 +15,7 @@ struct EmailController {
     let activation: AddressActivation
     let codes: CodeConfirmations
     let passwordCheck: PasswordCheck
+    let relay: RelayCapabilities
     /// Wrong codes per account and per client per day (`VERIFY_CODE_DAILY_FAILURES`).
     let guesses: CodeGuessLimit
     let clients: ClientIdentification
@@ -54,7 +55,12 @@ struct EmailController {
     /// address is replaced by another, a notice to the old one is queued with them (`AddressChange`).
     /// A second change within `VERIFY_EMAIL_RESEND_INTERVAL` is refused with 429 and `Retry-After`.
     @Sendable func change(request: Request, context: APIRequestContext) async throws -> EmailChangeResponse {
-        let input = try EmailChangeRequest(form: await FormFields.decode(from: request, context: context))
+        let form = try await FormFields.decode(from: request, context: context)
+        var ignored = FieldErrors()
+        // Only for an address that needs it: is the relay asked whether it takes one beyond ASCII.
+        let unicode = try await form.text("email", required: false, into: &ignored).map(EmailAddress.hasNonASCIILocalPart) == true
+            ? relay.offersSMTPUTF8(logger: context.logger) : false
+        let input = try EmailChangeRequest(form: form, unicodeLocalPart: unicode)
         let session = try context.requireSession()
         let language = input.language ?? MailLanguage.preferred(acceptLanguage: request.headers[.acceptLanguage]) ?? defaultLanguage
         let database = database(context)

@@ -12,16 +12,17 @@ package enum EmailAddress {
     /// The one form an address is stored, counted, throttled and sent in: NFKC-normalised (a fullwidth
     /// `ｅｘａｍｐｌｅ.com` is `example.com`), its domain as A-labels (IDNA: `例子.中国` is `xn--fsqu00a.xn--fiqs8s`, which
     /// a relay without SMTPUTF8 takes). Nil when it is not a valid address even so.
-    package static func canonical(_ address: String) -> String? {
+    /// `unicodeLocalPart`: a local part beyond ASCII is allowed (the relay offers SMTPUTF8).
+    package static func canonical(_ address: String, unicodeLocalPart: Bool = false) -> String? {
         let normalized = address.precomposedStringWithCompatibilityMapping
-        guard isValid(normalized), let at = normalized.lastIndex(of: "@") else { return nil }
+        guard isValid(normalized, unicodeLocalPart: unicodeLocalPart), let at = normalized.lastIndex(of: "@") else { return nil }
         let domain = String(normalized[normalized.index(after: at)...])
         guard !domain.allSatisfy(\.isASCII) else { return normalized }
         var components = URLComponents()
         components.host = domain
         guard let encoded = components.encodedHost, encoded.allSatisfy(\.isASCII) else { return nil }
         let canonical = normalized[...at] + encoded
-        return isValid(String(canonical)) ? String(canonical) : nil
+        return isValid(String(canonical), unicodeLocalPart: unicodeLocalPart) ? String(canonical) : nil
     }
 
     /// Whether the part before the `@` is not ASCII even once normalised: such an address needs SMTPUTF8, which the
@@ -32,14 +33,14 @@ package enum EmailAddress {
         return !normalized[..<at].allSatisfy(\.isASCII)
     }
 
-    package static func isValid(_ address: String) -> Bool {
+    package static func isValid(_ address: String, unicodeLocalPart: Bool = false) -> Bool {
         guard address.utf8.count <= maximumLength,
               !address.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }),
               let at = address.lastIndex(of: "@")
         else { return false }
         let local = address[..<at]
         let domain = address[address.index(after: at)...]
-        return isDotAtom(local) && isDomain(domain)
+        return isDotAtom(local, unicode: unicodeLocalPart) && isDomain(domain)
     }
 
     /// The address as a notice may show it to someone who may not own it: the local part's first character,
@@ -49,10 +50,15 @@ package enum EmailAddress {
         return String(first) + "***" + address[at...]
     }
 
-    private static func isDotAtom(_ local: Substring) -> Bool {
+    /// RFC 5322's dot-atom; with `unicode`, RFC 6531's, whose atoms may hold letters and digits beyond ASCII.
+    private static func isDotAtom(_ local: Substring, unicode: Bool) -> Bool {
         guard !local.isEmpty, local.utf8.count <= maximumLocalPartLength else { return false }
         return local.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { atom in
-            !atom.isEmpty && atom.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || atomSpecials.contains($0)) }
+            !atom.isEmpty && atom.unicodeScalars.allSatisfy { scalar in
+                scalar.isASCII
+                    ? scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || atomSpecials.contains(scalar)
+                    : unicode && (scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal)
+            }
         }
     }
 
