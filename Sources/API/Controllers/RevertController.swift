@@ -44,7 +44,8 @@ struct RevertController {
         let token = try EmailController.token(form.text("token", into: &errors))
         let claims = try self.claims(in: token, context: context)
         let passwords = passwords
-        let hash = try await newPassword.asyncMap { password in try await NIOThreadPool.singleton.runIfActive { try passwords.hash(password) } }
+        var hash: String?
+        if let newPassword { hash = try await NIOThreadPool.singleton.runIfActive { try passwords.hash(newPassword) } }
         switch try await reverts.attempt(token: token, claims: claims, newPasswordHash: hash, at: clock(), on: database(context)) {
         case .reverted:
             metrics.revert()
@@ -62,12 +63,5 @@ struct RevertController {
             throw error == .expired ? APIError.message(Self.expiredMessage, code: "expired")
                                     : APIError.message(EmailController.invalidToken, code: "invalid")
         }
-    }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
     }
 }

@@ -19,6 +19,8 @@ struct WebhookController {
 
     /// SNS messages reach 256 KiB and SendGrid posts events in batches: more room than the API's other bodies.
     static let maximumBody = 1024 * 1024
+    static let sendGridSignature = HTTPField.Name(SendGridWebhook.signatureHeader)!
+    static let sendGridTimestamp = HTTPField.Name(SendGridWebhook.timestampHeader)!
 
     func addRoutes(to routes: RouteTable) {
         if !settings.sesTopicARNs.isEmpty {
@@ -29,8 +31,8 @@ struct WebhookController {
         if let key = settings.sendGridPublicKey, let sendGrid = SendGridWebhook(publicKey: key) {
             routes.on(.post, "webhooks/sendgrid") { request, context in
                 try await take(.sendgrid, request, context) { body, request, _ in
-                    Callback(events: try sendGrid.read(body, signature: request.headers[values: HTTPField.Name(SendGridWebhook.signatureHeader)!].first,
-                                      timestamp: request.headers[values: HTTPField.Name(SendGridWebhook.timestampHeader)!].first, now: clock()))
+                    Callback(events: try sendGrid.read(body, signature: request.headers[Self.sendGridSignature],
+                                      timestamp: request.headers[Self.sendGridTimestamp], now: clock()))
                 }
             }
         }

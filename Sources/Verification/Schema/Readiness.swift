@@ -19,16 +19,11 @@ package struct Readiness: Sendable {
             return .notReady(message: "templates or page missing", reason: "\(DeploymentFilesMissing(missing: missingFiles))")
         }
         do {
-            if settings.accounts == .django {
-                let missing = try await SchemaState.missingShopColumns(on: database)
-                guard missing.isEmpty else {
-                    return .notReady(message: "the shop's accounts table is missing or incomplete", reason: "\(ShopTableMissing(missing: missing))")
-                }
-            }
-            let pending = try await schema.pending(on: database)
-            guard pending.isEmpty else {
-                return .notReady(message: "database not migrated: run meiduo migrate", reason: "\(SchemaNotMigrated(pending: pending))")
-            }
+            try await schema.requireReady(database)
+        } catch let missing as ShopTableMissing {
+            return .notReady(message: "the shop's accounts table is missing or incomplete", reason: "\(missing)")
+        } catch let pending as SchemaNotMigrated {
+            return .notReady(message: "database not migrated: run meiduo migrate", reason: "\(pending)")
         } catch {
             return .notReady(message: "database unavailable", reason: DatabaseErrorText.describe(error))
         }

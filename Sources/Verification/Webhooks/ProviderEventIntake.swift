@@ -44,7 +44,8 @@ package struct ProviderEventIntake: Sendable {
     private func take(_ event: ProviderEvent, in database: any SQLDatabase, logger: Logger) async throws -> Result {
         let metadata: Logger.Metadata = ["provider": "\(event.provider.rawValue)", "event": "\(event.name)", "event_id": "\(event.eventID)"]
         let mail = try await matchingMail(event, on: database)
-        let outcome: ProviderEventLog.Outcome = mail == nil ? .unmatched : (Self.state(of: event.kind) == nil ? .ignored : .applied)
+        let state = Self.state(of: event.kind)
+        let outcome: ProviderEventLog.Outcome = mail == nil ? .unmatched : (state == nil ? .ignored : .applied)
         guard try await events.store(event, jobID: mail?.job_id, outcome: outcome, at: clock(), on: database) else {
             logger.info("provider event already taken", metadata: metadata)
             return .duplicate
@@ -54,7 +55,7 @@ package struct ProviderEventIntake: Sendable {
                            metadata: metadata.merging(["message_id": "\(event.messageID ?? "-")"]) { $1 })
             return .unmatched
         }
-        guard let state = Self.state(of: event.kind) else { return .ignored }
+        guard let state else { return .ignored }
         try await apply(event, state: state, to: mail, on: database)
         logger.info("provider event applied", metadata: metadata.merging(["job": "\(mail.job_id)", "state": "\(state.rawValue)"]) { $1 })
         return .applied
