@@ -144,10 +144,21 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // The operator's console: server-drawn pages on a listener of its own, for staff.
+        .target(
+            name: "Console",
+            dependencies: [
+                "Verification", "API", "JobQueue",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .target(
             name: "App",
             dependencies: [
-                "Verification", "API", "PythonJSON", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue",
+                "Verification", "API", "Console", "PythonJSON", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -219,7 +230,7 @@ let package = Package(
         ]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "API", "Verification", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",
-            "ProviderEvents",
+            "ProviderEvents", "Console",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

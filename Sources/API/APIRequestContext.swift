@@ -6,7 +6,7 @@ import Verification
 
 /// What a request carries through the API's middleware to its handler: Hummingbird's own (logger, route), the
 /// connection's peer and event loop, and the verified session once `SessionAuthenticator` has read it.
-package struct APIRequestContext: RequestContext {
+package struct APIRequestContext: ConnectionContext {
     package var coreContext: CoreRequestContextStorage
     package let remoteAddress: SocketAddress?
     package let eventLoop: any EventLoop
@@ -28,6 +28,13 @@ package struct APIRequestContext: RequestContext {
     }
 }
 
+/// A request context that knows its connection: the peer (the rate limit's and the log's client) and the event
+/// loop its statements run on. The API's and the console's.
+package protocol ConnectionContext: RequestContext {
+    var remoteAddress: SocketAddress? { get }
+    var eventLoop: any EventLoop { get }
+}
+
 /// The pooled database a request's statements run on: on its connection's event loop, logging with its logger.
 package struct RequestDatabase: Sendable {
     private let open: @Sendable (Logger, any EventLoop) -> any SQLDatabase
@@ -36,7 +43,7 @@ package struct RequestDatabase: Sendable {
         self.open = open
     }
 
-    func callAsFunction(_ context: APIRequestContext) -> any SQLDatabase {
+    package func callAsFunction(_ context: some ConnectionContext) -> any SQLDatabase {
         open(context.logger, context.eventLoop)
     }
 }

@@ -40,7 +40,8 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
         database: database, sessions: sessions, changes: services.emailChanges,
         verifier: services.emailVerifier, activation: services.addressActivation, codes: services.codeConfirmations,
         passwordCheck: PasswordCheck(accounts: services.accounts, passwords: services.passwords), relay: services.relayCapabilities,
-        guesses: CodeGuessLimit(table: services.tables.rateLimits, dailyFailures: settings.verifyCodeDailyFailures), clients: clients,
+        guesses: CodeGuessLimit(table: services.tables.rateLimits, dailyFailures: settings.verifyCodeDailyFailures), linkOpens: services.linkOpens,
+        clients: clients,
         clock: services.clock,
         metrics: services.metrics, legacyGetVerify: settings.legacyGetVerify, defaultLanguage: settings.mail.defaultLanguage
     ).addRoutes(to: routes)

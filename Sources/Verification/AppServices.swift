@@ -47,6 +47,17 @@ package struct AppServices: Sendable {
     package let relayCapabilities: RelayCapabilities
     /// What the mail providers' webhooks do with the events they verified.
     package let providerEvents: ProviderEventIntake
+    /// Each verification link opened, once.
+    package let linkOpens: LinkOpens
+    /// The operator's console: who is staff, their sessions, what they did, and the counts its overview shows.
+    package let staff: StaffDirectory
+    package let consoleSessions: ConsoleSessions
+    package let consoleAudit: ConsoleAudit
+    package let mailActivity: MailActivity
+    /// What `meiduo mail status` and the console's address page show.
+    package let addressHistory: AddressHistory
+    /// `meiduo jobs retry` and the console's retry.
+    package let deadMailRetry: DeadMailRetry
 
     /// Builds every service over the database, the mail renderer and the event loops given; the caller closes
     /// the SMTP pool when it shuts down.
@@ -75,11 +86,19 @@ package struct AppServices: Sendable {
         providerEvents = ProviderEventIntake(events: ProviderEventLog(table: tables.providerEvents, tokensTable: tables.webhookTokens),
                                              deliveries: deliveries, suppressions: suppressions, messageIDDomain: String(settings.mail.from.domain),
                                              metrics: metrics, clock: clock)
+        addressHistory = AddressHistory(deliveries: deliveries, reports: BounceReports(table: tables.bounceReports),
+                                        events: providerEvents.events, suppressions: suppressions)
+        linkOpens = LinkOpens(table: tables.linkOpens)
+        staff = StaffDirectory(accounts: accounts, passwords: passwords, unknownUserPasswordHash: unknownUserPasswordHash)
+        consoleSessions = ConsoleSessions(settings: settings, clock: clock)
+        consoleAudit = ConsoleAudit(table: tables.consoleAudit)
+        mailActivity = MailActivity(tables: tables, linkOpens: linkOpens)
         bounceAddress = settings.bounces.address.flatMap { BounceAddress(base: $0, secrets: [settings.secretKey] + settings.secretKeyFallbacks) }
         var queueConfiguration = settings.queue.queue
         queueConfiguration.onEnqueued = { metrics.jobEnqueued(kind: $0) }
         queueConfiguration.tables = tables.queue
         jobQueue = JobQueue(database: database, configuration: queueConfiguration)
+        deadMailRetry = DeadMailRetry(jobs: jobQueue, suppressions: suppressions)
         emailChanges = EmailChanges(accounts: accounts, suppressions: suppressions, jobs: jobQueue, recipients: recipientLimit,
                                     deliveries: deliveries, metrics: metrics, resendInterval: settings.verifyEmailResendInterval, clock: clock)
         emailVerifier = EmailVerifier(settings: settings, clock: clock)

@@ -19,7 +19,7 @@ struct AccountController {
     let sessionLifetime: Int64
     let deliveries: DeliveryLog
     /// The rate limit in front of registration and sign-in, per scope; none when `AUTH_RATE_LIMIT=off`.
-    let rateLimited: @Sendable (_ scope: String) -> RateLimitMiddleware?
+    let rateLimited: @Sendable (_ scope: String) -> RateLimitMiddleware<APIRequestContext>?
     let clock: @Sendable () -> Date
 
     func addRoutes(to routes: RouteTable) {

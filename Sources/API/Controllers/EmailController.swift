@@ -18,6 +18,8 @@ struct EmailController {
     let relay: RelayCapabilities
     /// Wrong codes per account and per client per day (`VERIFY_CODE_DAILY_FAILURES`).
     let guesses: CodeGuessLimit
+    /// The links whose page loaded, for the funnel.
+    let linkOpens: LinkOpens
     let clients: ClientIdentification
     let clock: @Sendable () -> Date
     let metrics: ServiceMetrics
@@ -107,10 +109,12 @@ struct EmailController {
     }
 
     /// What the page shows on load: the link's address and whether it is verified, or why the link cannot verify.
-    /// Changes nothing.
+    /// Changes nothing of the account; the link's first opening is recorded for the console's funnel.
     @Sendable func status(request: Request, context: APIRequestContext) async throws -> LinkStatusResponse {
         metrics.verificationLinkViewed()
-        let (claims, active) = try await current(try Self.token(QueryString.value(of: "token", in: request.uri.query)), context: context)
+        let token = try Self.token(QueryString.value(of: "token", in: request.uri.query))
+        let (claims, active) = try await current(token, context: context)
+        await linkOpens.opened(token: token, address: claims.email, at: clock(), on: database(context), logger: context.logger)
         return LinkStatusResponse(email: claims.email, state: active ? "verified" : "pending")
     }
 

@@ -4,11 +4,16 @@ import Verification
 
 /// What a request's client is counted as — by the rate limit, and in the request log: the socket's peer, or behind
 /// trusted proxies the address they wrote in `RATE_LIMIT_CLIENT_HEADER` (`ClientAddress`).
-struct ClientIdentification: Sendable {
+package struct ClientIdentification: Sendable {
     let header: String?
     let trustedHops: Int
 
-    func bucket(of request: Request, context: APIRequestContext) -> String {
+    package init(header: String?, trustedHops: Int) {
+        self.header = header
+        self.trustedHops = trustedHops
+    }
+
+    package func bucket(of request: Request, context: some ConnectionContext) -> String {
         ClientAddress.bucket(peer: context.remoteAddress?.ipAddress, header: header.flatMap { request.headers.joined($0) },
                              trustedHops: trustedHops)
     }

@@ -6,8 +6,7 @@ import Verification
 /// Refuses a client's requests beyond `limit` in a window with 429 and `Retry-After`, in the body DRF's throttles
 /// give, before the route does any work (sign-in's bcrypt comparison among it). Every request counts, accepted or
 /// not. The client is what `ClientIdentification` says.
-struct RateLimitMiddleware: RouterMiddleware {
-    typealias Context = APIRequestContext
+package struct RateLimitMiddleware<Context: ConnectionContext>: RouterMiddleware {
 
     let database: RequestDatabase
     let scope: String
@@ -18,7 +17,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     /// The rows of windows that are over are cleared as each new window starts, once per server.
     private let pruning: OncePerPeriod
 
-    init(database: RequestDatabase, scope: String, limit: RateLimit, table: String, clients: ClientIdentification, clock: @escaping @Sendable () -> Date) {
+    package init(database: RequestDatabase, scope: String, limit: RateLimit, table: String, clients: ClientIdentification, clock: @escaping @Sendable () -> Date) {
         self.database = database
         self.scope = scope
         self.limit = limit
@@ -28,7 +27,7 @@ struct RateLimitMiddleware: RouterMiddleware {
         self.pruning = OncePerPeriod(seconds: limit.seconds)
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let now = Int64(clock().timeIntervalSince1970)
         let windowStart = now - now % limit.seconds
         let database = database(context)

@@ -69,11 +69,10 @@ struct JobsCommand: AsyncParsableCommand {
                     }
                     ids = parsed.compactMap { $0 }
                 }
-                let retried = try await runtime.migratedJobQueue().retryDead(ids: ids)
+                let database = try await runtime.migratedDatabase()
+                let outcome = try await runtime.services.deadMailRetry.retry(ids: ids, on: database)
+                let (retried, lifted) = (outcome.retried, outcome.lifted)
                 print("retried \(retried.count) job(s)\(retried.isEmpty ? "" : ": " + retried.map(String.init).joined(separator: ","))")
-                // Retrying a mail whose refusal suppressed its address says the refusal was not the address's fault
-                // (a relay misconfigured, since mended): the address is mailed again.
-                let lifted = try await runtime.services.suppressions.remove(causedBy: retried, on: runtime.database)
                 if !lifted.isEmpty { print("lifted the suppression of \(lifted.count) address(es) their refusal had caused: \(lifted.joined(separator: ", "))") }
                 if let ids, Set(ids) != Set(retried) {
                     let skipped = Set(ids).subtracting(retried).sorted().map(String.init).joined(separator: ",")

@@ -27,27 +27,25 @@ struct MailCommand: AsyncParsableCommand {
             let services = runtime.services
             let database = try await runtime.migratedDatabase()
             let address = EmailAddress.canonical(address) ?? address
-            let steps = try await services.deliveries.history(address: address, on: database)
-            let reports = BounceReports(table: services.tables.bounceReports)
+            let (mails, suppression) = try await services.addressHistory.of(address: address, at: services.clock(), on: database)
             var lines: [String] = []
-            for jobID in steps.map(\.job_id).uniqued() {
-                let mail = steps.filter { $0.job_id == jobID }
-                lines.append("mail #\(jobID) \(mail[0].kind)")
-                for step in mail {
+            for mail in mails {
+                lines.append("mail #\(mail.jobID) \(mail.kind)")
+                for step in mail.steps {
                     var line = "  \(Self.timestamp(step.date))  \(step.state.padding(toLength: 9, withPad: " ", startingAt: 0))  \(step.detail)"
                     if !step.operator_detail.isEmpty { line += "\n  \(String(repeating: " ", count: 33))\(step.operator_detail)" }
                     lines.append(line)
                 }
-                for report in try await reports.reports(jobID: jobID, on: database) {
+                for report in mail.reports.map(\.summary) {
                     lines.append("  bounce report #\(report.id) received \(Self.timestamp(Date(timeIntervalSince1970: Double(report.received_at)))): \(report.outcome), \(report.size) octets")
                 }
-                for event in try await services.providerEvents.events.events(jobID: jobID, on: database) {
+                for event in mail.events {
                     lines.append("  \(event.provider) event received \(Self.timestamp(event.date)): \(event.name), \(event.outcome)")
                     lines.append("    \(event.raw.replacingOccurrences(of: "\n", with: " "))")
                 }
             }
             if lines.isEmpty { lines.append("no mail recorded to \(address.lowercased())") }
-            if let bounce = try await services.suppressions.active(address: address, at: services.clock(), on: database) {
+            if let bounce = suppression {
                 let cause = bounce.isComplaint ? "a spam complaint, until lifted" : bounce.status
                 lines.append("suppressed since \(Self.timestamp(bounce.date)) (\(cause), mail #\(bounce.job_id)); lift with: meiduo suppressions remove \(bounce.address)")
             } else {
@@ -59,13 +57,5 @@ struct MailCommand: AsyncParsableCommand {
         static func timestamp(_ date: Date) -> String {
             date.formatted(.iso8601.year().month().day().dateSeparator(.dash).time(includingFractionalSeconds: false).timeSeparator(.colon))
         }
-    }
-}
-
-extension Sequence where Element: Hashable {
-    /// The elements in order, each once.
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
     }
 }

@@ -6,7 +6,7 @@ package struct MeiduoCommand: AsyncParsableCommand {
         commandName: "meiduo",
         abstract: "Email verification for the Meiduo shop: the HTTP API, the mail workers and the operators' commands.",
         subcommands: [ServeCommand.self, WorkerCommand.self, MigrateCommand.self, JobsCommand.self, MailCommand.self,
-                      SuppressionsCommand.self, BouncesCommand.self, SendTestMailCommand.self, SettingsCommand.self],
+                      SuppressionsCommand.self, BouncesCommand.self, StaffCommand.self, SendTestMailCommand.self, SettingsCommand.self],
         defaultSubcommand: ServeCommand.self)
 
     package init() {}

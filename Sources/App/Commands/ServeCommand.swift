@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import ServiceLifecycle
 import Verification
 
@@ -22,6 +23,10 @@ struct ServeCommand: AsyncParsableCommand {
     var bind: String?
     @Flag(name: .customLong("no-worker"), help: "Do not run a mail worker in this process (run `meiduo worker` elsewhere).")
     var noWorker = false
+    @Option(name: .customLong("console-port"), help: "Serve the operator's console for staff on this port (none by default; never on the API's port).")
+    var consolePort: Int?
+    @Option(name: .customLong("console-hostname"), help: "The address the console listens on (default 127.0.0.1).")
+    var consoleHostname = "127.0.0.1"
 
     func run() async throws {
         try await Runtime.run(options) { runtime in
@@ -36,6 +41,15 @@ struct ServeCommand: AsyncParsableCommand {
             _ = try await runtime.migratedDatabase()
             var parts: [any Service] = [APIServer.make(services: services, databases: runtime.databases, hostname: hostname, port: port,
                                                        eventLoopGroup: runtime.eventLoopGroup, logger: runtime.logger)]
+            if let consolePort {
+                guard (1...65_535).contains(consolePort), consolePort != port else {
+                    throw UsageError("--console-port must be between 1 and 65535 and not the API's port")
+                }
+                parts.append(ConsoleServer.make(services: services, database: runtime.databases.perRequest(pooler: services.settings.pooler.pooler),
+                                                hostname: consoleHostname, port: consolePort, eventLoopGroup: runtime.eventLoopGroup,
+                                                logger: runtime.logger))
+                runtime.logger.notice("operator's console at http://\(consoleHostname):\(consolePort)/console/")
+            }
             if !noWorker {
                 let logger = runtime.logger
                 parts.append(WorkerService(start: { services.startWorker(logger: logger) }))

@@ -10,10 +10,16 @@ import Verification
 enum APIServer {
     static func make(services: AppServices, databases: Databases, hostname: String, port: Int,
                      eventLoopGroup: any EventLoopGroup, logger: Logger) -> some ApplicationProtocol {
-        let pooler = services.settings.pooler.pooler
-        let router = buildRouter(services: services, database: RequestDatabase { logger, eventLoop in databases.sql(logger: logger, on: eventLoop, pooler: pooler) },
+        let router = buildRouter(services: services, database: databases.perRequest(pooler: services.settings.pooler.pooler),
                                  schema: Schema.state(accounts: services.settings.accounts))
         return limitedApplication(router: router, limits: services.settings.http, hostname: hostname, port: port,
                                   eventLoopGroup: eventLoopGroup, logger: logger)
+    }
+}
+
+extension Databases {
+    /// The pooled database as each request uses it: on the request's event loop, logging with its logger.
+    func perRequest(pooler: PoolerSettings.Pooler) -> RequestDatabase {
+        RequestDatabase { logger, eventLoop in self.sql(logger: logger, on: eventLoop, pooler: pooler) }
     }
 }

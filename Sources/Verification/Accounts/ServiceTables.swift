@@ -23,6 +23,10 @@ package struct ServiceTables: Sendable {
     package var providerEvents: String { prefix + "provider_events" }
     /// The signed webhook tokens already taken (Mailgun's), so none is taken twice.
     package var webhookTokens: String { prefix + "webhook_tokens" }
+    /// Every action taken in the operator's console: who, what, when.
+    package var consoleAudit: String { prefix + "console_audit" }
+    /// Each verification link opened, once (`LinkOpens`): the funnel's middle step.
+    package var linkOpens: String { prefix + "link_opens" }
     /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
     package var accountState: String { prefix + "account_state" }
 

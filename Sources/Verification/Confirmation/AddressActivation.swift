@@ -37,17 +37,18 @@ package struct AddressActivation: Sendable {
         if activation == .activated {
             metrics.funnel("verified")
             metrics.confirmation(method: method)
-            await recordVerified(claims.email, on: database, logger: logger)
+            await recordVerified(claims.email, method: method, on: database, logger: logger)
         }
         return activation
     }
 
     /// A failure is logged, not answered: the address is verified either way.
-    private func recordVerified(_ address: String, on database: any SQLDatabase, logger: Logger) async {
+    private func recordVerified(_ address: String, method: String, on database: any SQLDatabase, logger: Logger) async {
         do {
             let latest = try await deliveries.latest(address: address, on: database)
             try await deliveries.record(DeliveryStep(jobID: latest?.job_id ?? 0, address: address, kind: latest?.kind ?? SendVerifyEmailJob.kind,
-                                                     state: .verified, detail: DeliveryWording.verified), on: database)
+                                                     state: .verified, detail: DeliveryWording.verified,
+                                                     operatorDetail: MailOverview.Funnel.detailPrefix + method), on: database)
         } catch {
             logger.error("recording the verification in the delivery log failed", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
         }

@@ -36,6 +36,12 @@ package struct BounceReports: Sendable {
             """).all(decoding: Summary.self)
     }
 
+    /// Report `id` as it was received (the first `limit` octets).
+    package func raw(id: Int64, limit: Int, on database: any SQLDatabase) async throws -> [UInt8] {
+        guard let row = try await database.raw("SELECT raw FROM \(ident: table) WHERE id = \(bind: id)").first() else { return [] }
+        return Array(try row.decode(column: "raw", as: Data.self).prefix(limit))
+    }
+
     package init(table: String) {
         self.table = table
     }

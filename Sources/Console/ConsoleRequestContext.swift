@@ -1,0 +1,22 @@
+import API
+import Hummingbird
+import NIOCore
+import Verification
+
+/// What a console request carries: Hummingbird's own, the connection (for the rate limit and the database), and
+/// once `StaffSession` has read the cookie, the staff member and the session's CSRF token.
+struct ConsoleRequestContext: ConnectionContext {
+    var coreContext: CoreRequestContextStorage
+    let remoteAddress: SocketAddress?
+    let eventLoop: any EventLoop
+    var session: (member: StaffMember, csrf: String)?
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+        eventLoop = source.channel.eventLoop
+    }
+
+    /// The console's forms are a few fields.
+    var maxUploadSize: Int { 64 * 1024 }
+}

@@ -1,0 +1,22 @@
+import Verification
+
+/// The addresses not mailed now (bounced within `SUPPRESS_DAYS`, or complained until lifted), each with a button to
+/// lift it.
+struct SuppressionsPage {
+    let layout: Layout
+    let entries: [Suppressions.Entry]
+    let notice: String?
+
+    var html: String {
+        let text = layout.text
+        guard !entries.isEmpty else { return layout.page(text.suppressions, layout.notice(notice) + "<p>\(text.noSuppressions)</p>") }
+        let rows = entries.map { entry in
+            let address = escaped(entry.address)
+            return "<tr data-address=\"\(address)\"><td><a href=\"/console/address?email=\(escaped(entry.address.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))\">\(address)</a></td>"
+                + "<td>\(entry.isComplaint ? "complained" : escaped(entry.status))</td><td>\(shown(entry.date))</td>"
+                + "<td>#\(entry.job_id)</td><td>\(escaped(entry.detail))</td>"
+                + "<td>\(layout.button(text.lift, action: "/console/suppressions/lift", fields: [("address", entry.address)]))</td></tr>"
+        }.joined()
+        return layout.page(text.suppressions, layout.notice(notice) + "<table>\(rows)</table>")
+    }
+}

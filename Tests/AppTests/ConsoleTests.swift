@@ -1,0 +1,133 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JobQueue
+import NIOConcurrencyHelpers
+import SQLKit
+import Testing
+
+@testable import API
+@testable import App
+@testable import Console
+@testable import Verification
+
+/// The operator's console below its pages: who is staff, its session cookies and CSRF tokens, the counts its overview
+/// shows (on SQLite, and on PostgreSQL in the second pass), and the refusals of its router. `scripts/console-test`
+/// drives the pages in Chromium.
+struct ConsoleTests {
+    @Test func theOverviewCountsAMailSentOpenedOnceAndConfirmedByTheButton() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            #expect(try await client.send(.put, "/email/", json: #"{"email":"counted@example.com"}"#, token: account.token).status == .ok)
+            let sent = try await runWorker(app) { try mailFiles(app).count == 1 }
+            #expect(sent)
+            let token = try token(inLink: app.services.emailVerifier.link(userID: account.id, email: "counted@example.com"))
+            for _ in 0..<3 {
+                #expect(try await client.send(.get, "/emails/verification/status/?token=\(token)").status == .ok)
+            }
+            #expect(try await client.send(.post, "/emails/verification/", json: #"{"token":"\#(token)"}"#).status == .ok)
+
+            let activity = app.services.mailActivity
+            let now = Date()
+            let funnel = try await activity.funnel(since: now.addingTimeInterval(-86_400), on: app.db)
+            #expect(funnel.sent == 1 && funnel.opened == 1, "one link, opened three times, counts once")
+            #expect(funnel.byMethod == ["button": 1])
+            let hours = MailOverview.hours(try await activity.stepsPerHour(since: now.addingTimeInterval(-86_400), on: app.db), now: now)
+            #expect(hours.count == 24)
+            #expect(hours.reduce(0) { $0 + ($1.counts[.sent] ?? 0) } == 1)
+            #expect(hours.reduce(0) { $0 + ($1.counts[.verified] ?? 0) } == 1)
+            let days = MailOverview.days(try await activity.mailsPerDay(since: now.addingTimeInterval(-7 * 86_400), on: app.db), now: now)
+            #expect(MailOverview.totals(days).sent == 1 && MailOverview.totals(days).bounceRate == 0)
+        }
+    }
+
+    @Test func onlyStaffWithTheirPasswordSignIn() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let username = uniqueUsername("staff")
+            let account = try await client.register(username, password: "password123")
+            let staff = app.services.staff
+            #expect(try await staff.signIn(username: username, password: "password123", on: app.db, logger: app.logger) == .notStaff)
+            #expect(try await staff.setStaff(true, username: username, on: app.db))
+            let member = StaffMember(id: account.id, username: username)
+            #expect(try await staff.signIn(username: username, password: "password123", on: app.db, logger: app.logger) == .staff(member))
+            #expect(try await staff.signIn(username: username, password: "password124", on: app.db, logger: app.logger) == .badCredentials)
+            #expect(try await staff.signIn(username: "nobody_here", password: "password123", on: app.db, logger: app.logger) == .badCredentials)
+            #expect(try await staff.member(id: account.id, on: app.db) == member)
+            #expect(try await staff.setStaff(false, username: username, on: app.db))
+            #expect(try await staff.member(id: account.id, on: app.db) == nil, "an open session ends with the flag")
+            #expect(try await !staff.setStaff(true, username: "nobody_here", on: app.db))
+        }
+    }
+
+    @Test func aSessionCookieHoldsOnlyUnderItsOwnKeyForEightHours() {
+        let now = NIOLockedValueBox(Date(timeIntervalSince1970: 1_800_000_000))
+        let clock: @Sendable () -> Date = { now.withLockedValue { $0 } }
+        var settings = Settings(databaseURL: .sqlite(path: ":memory:"))
+        settings.secretKey = "console-key-one-0123456789-abcdefghijklmnopqrstuvwxyz"
+        var other = settings
+        other.secretKey = "console-key-two-0123456789-abcdefghijklmnopqrstuvwxyz"
+        let sessions = ConsoleSessions(settings: settings, clock: clock)
+        let cookie = sessions.cookie(for: StaffMember(id: 7, username: "staff"))
+        let claims = try? #require(sessions.claims(in: cookie))
+        #expect(claims?.userID == 7)
+        #expect(ConsoleSessions(settings: other, clock: clock).claims(in: cookie) == nil, "another SECRET_KEY's cookie")
+        #expect(sessions.claims(in: cookie + "x") == nil)
+        let verifier = SigningKeys(settings: settings, purpose: "meiduo-revert-email", lifetime: 3600, clock: clock)
+        #expect(sessions.claims(in: verifier.sign(ConsoleSessionClaims(userID: 7, nonce: "n"))) == nil, "another purpose's token")
+        let csrf = sessions.csrfToken(nonce: claims?.nonce ?? "")
+        #expect(sessions.isValid(csrfToken: csrf, nonce: claims?.nonce ?? ""))
+        #expect(!sessions.isValid(csrfToken: nil, nonce: claims?.nonce ?? ""))
+        #expect(!sessions.isValid(csrfToken: csrf, nonce: "another-session"))
+        #expect(!ConsoleSessions(settings: other, clock: clock).isValid(csrfToken: csrf, nonce: claims?.nonce ?? ""))
+        now.withLockedValue { $0 += Double(ConsoleSessions.lifetime) + 1 }
+        #expect(sessions.claims(in: cookie) == nil, "expired after 8 hours")
+    }
+
+    @Test func theOverviewBucketsHoursAndDaysAndReadsTheWayEachAddressWasConfirmed() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)   // 2027-01-15 08:00 UTC
+        let hour = Int64(1_800_000_000 / 3600)
+        let hours = MailOverview.hours([
+            .init(period: hour, state: "sent", n: 3), .init(period: hour, state: "bounced", n: 1),
+            .init(period: hour - 23, state: "sent", n: 2), .init(period: hour - 24, state: "sent", n: 9),
+            .init(period: hour, state: "queued", n: 5),
+        ], now: now)
+        #expect(hours.count == 24 && hours.first?.counts == [.sent: 2] && hours.last?.counts == [.sent: 3, .bounced: 1])
+        #expect(hours.map(\.total).reduce(0, +) == 6, "older than 24 hours, and states not charted, are left out")
+        let day = Int64(1_800_000_000 / 86_400)
+        let days = MailOverview.days([
+            .init(period: day, state: "sending", n: 200), .init(period: day, state: "bounced", n: 12),
+            .init(period: day, state: "complained", n: 1), .init(period: day - 6, state: "sending", n: 100),
+        ], now: now)
+        #expect(days.count == 7 && days[0].sent == 100 && days[0].bounceRate == 0 && days[1].bounceRate == nil)
+        #expect(days[6].bounceRate == 0.06 && days[6].complaintRate == 0.005)
+        let total = MailOverview.totals(days)
+        #expect(total.sent == 300 && total.bounceRate == 0.04 && total.bounceRate! < MailOverview.bounceLine)
+        let funnel = MailOverview.Funnel(sent: 10, opened: 8, confirmations: [("confirmed by button", 4), ("confirmed by code", 2), ("", 1)])
+        #expect(funnel.byMethod == ["button": 4, "code": 2, "earlier": 1] && funnel.confirmed == 7)
+    }
+
+    @Test func theConsoleRefusesWithoutSessionOrToken() async throws {
+        try await withMeiduo { app in
+            let router = ConsoleServer.router(services: app.services, database: app.databases.perRequest(pooler: .none))
+            try await Application(router: router).test(.live) { client in
+                let page = try await client.execute(uri: "/console/", method: .get)
+                #expect(page.status == .seeOther && page.headers[.location] == "/console/sign-in")
+                #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                let form = try await client.execute(uri: "/console/dead/retry", method: .post,
+                                                    headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                    body: ByteBuffer(string: "job=all"))
+                #expect(form.status == .forbidden)
+                let signIn = try await client.execute(uri: "/console/sign-in", method: .post,
+                                                      headers: [.contentType: "application/x-www-form-urlencoded"],
+                                                      body: ByteBuffer(string: "username=a&password=b"))
+                #expect(signIn.status == .forbidden, "a sign-in without the form's token")
+                let shown = try await client.execute(uri: "/console/sign-in", method: .get)
+                #expect(shown.status == .ok && shown.headers[.setCookie]?.contains("SameSite=Strict") == true)
+                #expect(String(buffer: shown.body).contains("name=\"csrf\""))
+            }
+        }
+    }
+}
