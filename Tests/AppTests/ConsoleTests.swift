@@ -130,4 +130,33 @@ struct ConsoleTests {
             }
         }
     }
+
+    @Test func aSignInGetsASecureCookieBehindHTTPSAndIsRateLimitedAsTheAPIs() async throws {
+        try await withMeiduo({ $0.authRateLimit = RateLimit(requests: 2, seconds: 60) }) { app in
+            let username = uniqueUsername("staff")
+            _ = try await APIClient(app: app).register(username, password: "password123")
+            #expect(try await app.services.staff.setStaff(true, username: username, on: app.db))
+            let router = ConsoleServer.router(services: app.services, database: app.databases.perRequest(pooler: .none))
+            try await Application(router: router).test(.live) { client in
+                let form = try await client.execute(uri: "/console/sign-in", method: .get)
+                let nonce = try #require(form.headers[.setCookie]?.split(separator: ";").first?.split(separator: "=").last)
+                let csrf = try #require(String(buffer: form.body).split(separator: "name=\"csrf\" value=\"").last?.prefix(64))
+                func signIn(_ password: String) async throws -> TestResponse {
+                    try await client.execute(uri: "/console/sign-in", method: .post,
+                                             headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "meiduo_console_sign_in=\(nonce)",
+                                                       HTTPField.Name("X-Forwarded-Proto")!: "https"],
+                                             body: ByteBuffer(string: "csrf=\(csrf)&username=\(username)&password=\(password)"))
+                }
+                let signedIn = try await signIn("password123")
+                #expect(signedIn.status == .seeOther && signedIn.headers[.location] == "/console/")
+                let session = signedIn.headers[values: .setCookie].first { $0.hasPrefix("meiduo_console=") } ?? ""
+                for attribute in ["Secure", "HttpOnly", "SameSite=Strict", "Path=/console", "Max-Age=28800"] {
+                    #expect(session.contains(attribute), "the session cookie is \(attribute)")
+                }
+                #expect(try await signIn("wrong-password").status == .unauthorized)
+                let third = try await signIn("password123")
+                #expect(third.status == .tooManyRequests && third.headers.first(name: "Retry-After") != nil, "a third sign-in in the minute")
+            }
+        }
+    }
 }

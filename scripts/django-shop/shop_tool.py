@@ -9,6 +9,7 @@ call, JSON on standard output:
     verify-url NAME EMAIL            sets the address unverified, as the shop did, and prints the seed's link
     set-password-hash NAME HASH      stores HASH as the password, as a shop with another hasher would hold it
     set-unusable NAME                set_unusable_password()
+    set-staff NAME true|false        is_staff, as Django's admin sets it
 """
 import json
 import os
@@ -66,6 +67,9 @@ elif command == "set-unusable":
     user = User.objects.get(username=args[0])
     user.set_unusable_password()
     user.save(update_fields=["password"])
+    out({"ok": True})
+elif command == "set-staff":
+    User.objects.filter(username=args[0]).update(is_staff=args[1] == "true")
     out({"ok": True})
 else:
     sys.exit(f"unknown command {command}")
