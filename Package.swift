@@ -36,6 +36,7 @@ let package = Package(
     targets: [
         .target(name: "PythonJSON"),
         .target(name: "ConstantTime"),
+        .target(name: "Hex"),
         .target(
             name: "SignedToken",
             dependencies: [
@@ -84,12 +85,12 @@ let package = Package(
         // The mail providers' signed callbacks (SES through SNS, SendGrid, Mailgun, Postmark), verified and read into one
         // event type. No I/O.
         .target(name: "ProviderEvents", dependencies: [
-            "ConstantTime",
+            "ConstantTime", "Hex",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "CryptoExtras", package: "swift-crypto"),
             .product(name: "X509", package: "swift-certificates"),
         ]),
-        .target(name: "Bounces", dependencies: ["ConstantTime", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Bounces", dependencies: ["ConstantTime", "Hex", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Mail",
             dependencies: [
@@ -111,7 +112,7 @@ let package = Package(
             name: "Verification",
             dependencies: [
                 "SignedToken", "PythonJSON", "MeiduoTokens", "ConstantTime", "SMTPClient", "SMTPServer", "Bounces", "Mail", "JobQueue",
-                "DjangoPasswords", "ProviderEvents",
+                "DjangoPasswords", "ProviderEvents", "Hex",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),

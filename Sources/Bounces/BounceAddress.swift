@@ -1,3 +1,4 @@
+import Hex
 import ConstantTime
 import Crypto
 import Foundation
@@ -43,6 +44,6 @@ public struct BounceAddress: Sendable {
     }
 
     private static func tag(_ id: Int64, key: SymmetricKey) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(String(id).utf8), using: key).prefix(8).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(String(id).utf8), using: key).prefix(8))
     }
 }

@@ -1,3 +1,4 @@
+import Hex
 import ConstantTime
 import Crypto
 import Foundation
@@ -23,7 +24,7 @@ public struct MailgunWebhook: Sendable {
               let timestamp = JSONObject.string(signature["timestamp"]), let token = signature["token"] as? String,
               let given = signature["signature"] as? String else { throw .missingSignature }
         let mac = HMAC<SHA256>.authenticationCode(for: Data((timestamp + token).utf8), using: signingKey)
-        let expected = mac.map { String(format: "%02x", $0) }.joined()
+        let expected = Hex.lowercase(mac)
         guard ConstantTime.equal(Array(expected.utf8), Array(given.lowercased().utf8)) else { throw .badSignature }
         try WebhookClock.check(timestamp, now: now)
         guard let data = object["event-data"] as? [String: Any] else { throw .unreadable("no event-data") }

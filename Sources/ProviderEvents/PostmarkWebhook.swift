@@ -1,3 +1,4 @@
+import Hex
 import ConstantTime
 import Crypto
 import Foundation
@@ -55,7 +56,7 @@ public struct PostmarkWebhook: Sendable {
         }
         let metadata = object["Metadata"] as? [String: Any]
         let id = JSONObject.string(object["ID"]) ?? (object["MessageID"] as? String).map { "\($0):\(recordType)" }
-            ?? SHA256.hash(data: Data(raw.utf8)).map { String(format: "%02x", $0) }.joined()
+            ?? Hex.lowercase(SHA256.hash(data: Data(raw.utf8)))
         let diagnostic = [object["Description"] as? String, object["Details"] as? String].compactMap { $0 }.joined(separator: " ")
         return ProviderEvent(provider: .postmark, eventID: "\(recordType):\(id)", name: type.map { "\(recordType)/\($0)" } ?? recordType,
                              kind: kind, recipient: recipient, messageID: metadata?[metadataKey] as? String, status: nil,

@@ -1,3 +1,4 @@
+import Hex
 import Crypto
 import Foundation
 import MeiduoTokens
@@ -64,7 +65,7 @@ package struct AddressRevert: Sendable {
 
     /// Only a digest of each used link is kept.
     package static func hash(_ token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Array(token.utf8)))
     }
 
     package init(accounts: any AccountTable.Type, tables: ServiceTables, passwordRequiredSeconds: Int64) {

@@ -1,3 +1,4 @@
+import Hex
 import Crypto
 import MeiduoTokens
 import SignedToken
@@ -43,8 +44,7 @@ package struct RevertLinks: Sendable {
 
     /// The link's stand-in for the new address: an HMAC, so the link does not reveal it.
     package func digest(of email: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(email.lowercased().utf8), using: digestKey)
-            .prefix(16).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array(email.lowercased().utf8), using: digestKey).prefix(16))
     }
 
     package func claims(userID: Int64, oldEmail: String, newEmail: String) -> RevertClaims {

@@ -1,3 +1,4 @@
+import Hex
 import ConstantTime
 import Crypto
 import Foundation
@@ -22,24 +23,44 @@ package struct VerificationCodes: Sendable {
         self.lifetime = lifetime
     }
 
-    /// The code of the verification mail made by job `jobID`, and stores it (hashed) as the account's code.
-    package func issue(jobID: Int64, userID: Int64, email: String, at now: Date, on database: any SQLDatabase) async throws -> String {
+    /// The code of the verification mail made by job `jobID`: the same for every attempt of the job.
+    package func code(jobID: Int64, userID: Int64, email: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("job|\(jobID)|\(userID)|\(email)".utf8), using: key)
         let number = mac.withUnsafeBytes { $0.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) } } % 1_000_000
-        let code = String(format: "%06u", number)
+        return String(format: "%06u", number)
+    }
+
+    /// An account's code as it is stored: its HMAC, never the code.
+    package struct Issued: Sendable {
+        package var userID: Int64
+        package var email: String
+        package var codeHash: String
+        package var expiresAt: Int64
+    }
+
+    package func issued(_ code: String, userID: Int64, email: String, at now: Date) -> Issued {
+        Issued(userID: userID, email: email, codeHash: hash(code, userID: userID, email: email), expiresAt: Int64(now.timeIntervalSince1970) + lifetime)
+    }
+
+    /// Stores each code as its account's, in one statement; an account's later code in the batch wins. A code
+    /// stored again (a retried send) keeps the tries already spent on it.
+    package func store(_ codes: [Issued], on database: any SQLDatabase) async throws {
+        var latest: [Int64: Issued] = [:]
+        for code in codes { latest[code.userID] = code }
+        guard !latest.isEmpty else { return }
+        let rows = SQLList(latest.values.sorted { $0.userID < $1.userID }.map { code in
+            SQLGroupExpression([SQLBind(code.userID), SQLBind(code.email), SQLBind(code.codeHash), SQLBind(code.expiresAt), SQLLiteral.numeric("0")])
+        })
         try await database.raw("""
-            INSERT INTO \(ident: table) (user_id, email, code_hash, expires_at, tries)
-            VALUES (\(bind: userID), \(bind: email), \(bind: hash(code, userID: userID, email: email)), \(bind: Int64(now.timeIntervalSince1970) + lifetime), 0)
+            INSERT INTO \(ident: table) (user_id, email, code_hash, expires_at, tries) VALUES \(rows)
             ON CONFLICT (user_id) DO UPDATE SET email = excluded.email, code_hash = excluded.code_hash,
                 expires_at = excluded.expires_at,
                 tries = CASE WHEN \(ident: table).code_hash = excluded.code_hash THEN \(ident: table).tries ELSE 0 END
             """).run()
-        return code
     }
 
     package func hash(_ code: String, userID: Int64, email: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array("code|\(userID)|\(email)|\(code)".utf8), using: key)
-            .map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array("code|\(userID)|\(email)|\(code)".utf8), using: key))
     }
 
     /// The account's stored code, as `CodeAttempt` decides on it.

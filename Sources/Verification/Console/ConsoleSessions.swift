@@ -1,3 +1,4 @@
+import Hex
 import ConstantTime
 import Crypto
 import Foundation
@@ -49,7 +50,7 @@ package struct ConsoleSessions: Sendable {
 
     /// The CSRF token every form of a session carries.
     package func csrfToken(nonce: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array("form|\(nonce)".utf8), using: csrfKey).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(HMAC<SHA256>.authenticationCode(for: Array("form|\(nonce)".utf8), using: csrfKey))
     }
 
     /// Whether a form's token is the one for `nonce`, compared in constant time.
@@ -60,6 +61,6 @@ package struct ConsoleSessions: Sendable {
 
     /// 16 random bytes, hex.
     package static func nonce() -> String {
-        SymmetricKey(size: .bits128).withUnsafeBytes { $0.map { String(format: "%02x", $0) }.joined() }
+        SymmetricKey(size: .bits128).withUnsafeBytes { Hex.lowercase($0) }
     }
 }

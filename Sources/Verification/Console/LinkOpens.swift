@@ -1,3 +1,4 @@
+import Hex
 import Crypto
 import Foundation
 import Logging
@@ -18,7 +19,7 @@ package final class LinkOpens: Sendable {
 
     /// A link's stand-in: the token is a credential and is never stored.
     package static func digest(of token: String) -> String {
-        SHA256.hash(data: Array(token.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(SHA256.hash(data: Array(token.utf8)).prefix(16))
     }
 
     /// Records the link's first opening; a failure is logged, never answered (the page shows either way).

@@ -37,6 +37,20 @@ package struct DeliveryLog: Sendable {
         counted(step.state)
     }
 
+    /// Records many steps in one statement, in order.
+    package func record(_ steps: [DeliveryStep], on database: any SQLDatabase) async throws {
+        guard !steps.isEmpty else { return }
+        let at = Int64((clock().timeIntervalSince1970 * 1000).rounded())
+        let rows = SQLList(steps.map { step in
+            SQLGroupExpression([SQLBind(step.jobID), SQLBind(step.address.lowercased()), SQLBind(step.kind), SQLBind(step.state.rawValue),
+                                SQLBind(at), SQLBind(step.detail), SQLBind(String(step.operatorDetail.prefix(2000)))])
+        })
+        try await database.raw("""
+            INSERT INTO \(ident: table) (job_id, address, kind, state, at, detail, operator_detail) VALUES \(rows)
+            """).run()
+        for step in steps { counted(step.state) }
+    }
+
     /// The INSERT behind `record`, for a caller that writes it in a statement of its own: `jobID` is the column of
     /// `source` (a WITH query) that holds each job's id, or a bound value with an empty `source`.
     package func insertion(_ step: DeliveryStep, jobID: SQLQueryString, from source: SQLQueryString) -> SQLQueryString {

@@ -9,7 +9,8 @@ import SQLKit
 /// What every mail job does once its mail is rendered: address the message (its envelope sender the job's signed
 /// bounce address when `BOUNCE_ADDRESS` is set), send it, record each step in the delivery log, and turn a
 /// failure no retry will mend (an unmailable or suppressed recipient, a 5xx, a refused certificate) into a dead
-/// job. A 5xx refusal of the recipient that speaks of the address (`BounceClass`) suppresses it.
+/// job. A 5xx refusal of the recipient that speaks of the address (`BounceClass`) suppresses it. The steps of all
+/// the mails in flight are written together (`GroupedWrites`): one statement and one commit per batch, not per step.
 package struct MailSender: Sendable {
     package let renderer: MailRenderer
     package let transport: any MailTransport
@@ -22,6 +23,7 @@ package struct MailSender: Sendable {
     package let clock: @Sendable () -> Date
     /// Whether each mail carries its Message-ID in Postmark's metadata header, which Postmark's webhook echoes.
     package var tagsForPostmark = false
+    private let steps: GroupedWrites<DeliveryStep>
 
     /// Sends `mail` and returns its Message-ID, which is the same for every attempt of one job
     /// (`PREFIX.JOBID.ENQUEUEDAT@DOMAIN`), so a receiver (and the file transport) can drop a redelivery.
@@ -35,7 +37,7 @@ package struct MailSender: Sendable {
         }
         if let suppression = try await suppressions.active(address: address, at: clock(), on: database) {
             let cause = suppression.isComplaint ? "spam complaint" : "bounce"
-            try await deliveries.record(step(.bounced, suppression.detail, "not sent: suppressed since the \(cause) of job \(suppression.job_id)"), on: database)
+            try await steps.write(step(.bounced, suppression.detail, "not sent: suppressed since the \(cause) of job \(suppression.job_id)"))
             throw PermanentJobError("not sent: the address is suppressed after a \(cause) (\(suppression.status))")
         }
         let messageID = "\(messageIDPrefix).\(job.jobID).\(job.enqueuedAt)@\(settings.from.domain)"
@@ -44,7 +46,7 @@ package struct MailSender: Sendable {
             extraHeaders: tagsForPostmark ? [(PostmarkWebhook.metadataHeader, messageID)] : [])
         let envelope = Envelope(from: bounceAddress?.address(forJob: job.jobID) ?? message.envelope.from,
                                 recipients: message.envelope.recipients, messageID: message.messageID)
-        try await deliveries.record(step(.sending, DeliveryWording.sending, "attempt \(job.attempt) of \(job.maxAttempts)"), on: database)
+        try await steps.write(step(.sending, DeliveryWording.sending, "attempt \(job.attempt) of \(job.maxAttempts)"))
         let receipt: String
         do {
             receipt = try await transport.send(envelope: envelope, raw: message.render())
@@ -72,7 +74,7 @@ package struct MailSender: Sendable {
     }
 
     private func recordQuietly(_ step: DeliveryStep, job: JobContext) async {
-        do { try await deliveries.record(step, on: database) } catch {
+        do { try await steps.write(step) } catch {
             job.logger.error("recording the mail's delivery state failed", metadata: ["state": "\(step.state.rawValue)", "error": "\(DatabaseErrorText.describe(error))"])
         }
     }
@@ -93,5 +95,6 @@ package struct MailSender: Sendable {
         self.database = database
         self.backoff = backoff
         self.clock = clock
+        steps = GroupedWrites { [deliveries] steps in try await deliveries.record(steps, on: database) }
     }
 }

@@ -67,6 +67,8 @@ package struct VerificationMail: MailTemplate {
     package let codes: VerificationCodes
     package let database: any SQLDatabase
     package let clock: @Sendable () -> Date
+    /// The codes of the mails in flight, stored together before any of them is sent.
+    private let storedCodes: GroupedWrites<VerificationCodes.Issued>
 
     package func recipient(of payload: Payload) -> String { payload.email }
 
@@ -75,7 +77,8 @@ package struct VerificationMail: MailTemplate {
     package func subject(of payload: Payload) -> String { settings.subject(in: language(of: payload)) }
 
     package func context(for payload: Payload, job: JobContext) async throws -> Context {
-        let code = try await codes.issue(jobID: job.jobID, userID: payload.userID, email: payload.email, at: clock(), on: database)
+        let code = codes.code(jobID: job.jobID, userID: payload.userID, email: payload.email)
+        try await storedCodes.write(codes.issued(code, userID: payload.userID, email: payload.email, at: clock()))
         return Context(siteName: settings.siteName, email: payload.email, username: payload.username ?? "（未记录）",
                        link: verifier.link(userID: payload.userID, email: payload.email) + language(of: payload).linkSuffix,
                        expiresHours: max(1, tokenLifetime / 3600), code: code, codeMinutes: codes.lifetime / 60)
@@ -94,5 +97,6 @@ package struct VerificationMail: MailTemplate {
         self.codes = codes
         self.database = database
         self.clock = clock
+        storedCodes = GroupedWrites { [codes] issued in try await codes.store(issued, on: database) }
     }
 }

@@ -5,7 +5,14 @@ public struct QueueSettings: Sendable {
     public var queue = JobQueue.Configuration()
     public var worker = Worker.Configuration()
 
-    public init() {}
+    /// Jobs a worker runs at once unless `WORKER_CONCURRENCY` says otherwise: a mail spends most of its time waiting
+    /// for the relay and the database, and enough of them in flight share each statement and commit
+    /// (`GroupedWrites`, the batched claims and completions).
+    public static let defaultConcurrency = 32
+
+    public init() {
+        worker.concurrency = Self.defaultConcurrency
+    }
 
     package static func load(from reader: VariableReader) throws(SettingsError) -> QueueSettings {
         var settings = QueueSettings()

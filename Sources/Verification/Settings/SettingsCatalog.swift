@@ -126,7 +126,7 @@ package enum SettingsCatalog {
               read: [.serve]),
         Entry(["TEMPLATES_DIR"], "`Resources/Views`", "where the Leaf mail templates are (`mail/verify_email_{html,text}.leaf`, `mail/email_changed_{html,text}.leaf`)",
               read: [.serve, .worker]),
-        Entry(["WORKER_CONCURRENCY"], "`4`", "jobs a worker runs at once",
+        Entry(["WORKER_CONCURRENCY"], "`32`", "jobs a worker runs at once",
               read: [.serve, .worker]),
         Entry(["WORKER_POLL_INTERVAL"], "`1`", "seconds an idle worker waits before looking again (the in-process worker is also woken at once)",
               read: [.serve, .worker]),
