@@ -30,6 +30,7 @@ public struct JobQueue: Sendable {
     public let database: any SQLDatabase
     /// Wakes this process's workers after a commit; other processes rely on polling (or LISTEN/NOTIFY).
     public let wakeUp = WakeUpSignal()
+    private let announcer = JobAnnouncer()
     public let clock: QueueClock
     let jitter: @Sendable () -> Double
 
@@ -68,19 +69,12 @@ public struct JobQueue: Sendable {
 
     /// Adds a job through `database`, which should be the caller's transaction so that the job commits or rolls
     /// back with the caller's own writes. With a `uniqueKey`, a still-available job with that key is updated
-    /// (new payload, new run time) rather than duplicated. On PostgreSQL the enqueue also NOTIFYs
-    /// `notificationChannel`, which is delivered when the transaction commits (and never if it rolls back).
-    /// Call `wakeUp.signal()` after the commit to wake this process's own workers.
+    /// (new payload, new run time) rather than duplicated. Call `announce()` after the commit to wake the workers.
     @discardableResult
     public func enqueue<J: Job>(_ job: J.Type, _ payload: J.Payload, on database: any SQLDatabase,
                                 uniqueKey: String? = nil, delaySeconds: Double = 0) async throws -> Int64 {
         let insert = try insertion(job, payload, uniqueKey: uniqueKey, delaySeconds: delaySeconds)
-        // On PostgreSQL the NOTIFY that wakes the workers of every process rides in the same statement: one round
-        // trip, and it is delivered when the enclosing transaction commits.
-        let statement: SQLQueryString = database.dialect.name == "postgresql"
-            ? "WITH job AS (\(insert)) SELECT id, \(notification) FROM job"
-            : insert
-        guard let row = try await database.raw(statement).first() else {
+        guard let row = try await database.raw(insert).first() else {
             throw JobQueueError("enqueueing a \(J.kind) job returned no row")
         }
         countEnqueued(J.kind)
@@ -94,7 +88,7 @@ public struct JobQueue: Sendable {
 
     /// The INSERT behind `enqueue`, returning the job's `id`, for a caller that writes its own rows and its jobs
     /// in one statement (PostgreSQL's data-modifying `WITH`): with `forEachRowOf`, one job per row of that WITH
-    /// query — none when it is empty. Such a caller selects `notification` too, to wake other processes' workers.
+    /// query — none when it is empty. Such a caller calls `announce()` once it has committed.
     public func insertion<J: Job>(_ job: J.Type, _ payload: J.Payload, uniqueKey: String? = nil, delaySeconds: Double = 0,
                                   forEachRowOf source: String? = nil) throws -> SQLQueryString {
         let json = String(decoding: try JSONEncoder().encode(payload), as: UTF8.self)
@@ -111,9 +105,13 @@ public struct JobQueue: Sendable {
             """
     }
 
-    /// PostgreSQL: the expression that NOTIFYs `notificationChannel` for this queue when the transaction commits.
-    public var notification: SQLQueryString {
-        "pg_notify(\(bind: Self.notificationChannel), \(bind: configuration.queue))"
+    /// Wakes this process's workers, and on PostgreSQL every other process's (a NOTIFY on `notificationChannel`,
+    /// sent on its own: `JobAnnouncer`). Call it after the transaction that enqueued has committed.
+    public func announce() {
+        wakeUp.signal()
+        guard database.dialect.name == "postgresql" else { return }
+        let (database, channel, queue) = (database, Self.notificationChannel, configuration.queue)
+        announcer.announce { try await database.raw("SELECT pg_notify(\(bind: channel), \(bind: queue))").run() }
     }
 
     // MARK: Working

@@ -12,7 +12,7 @@ import TestSupport
 /// What only PostgreSQL does: `scripts/test` runs this suite in its PostgreSQL pass.
 @Suite(.enabled(if: ScratchPostgres.serverURL != nil, Comment(rawValue: ScratchPostgres.unavailable)))
 struct OnPostgresTests {
-    /// Workers in other processes learn of new jobs from PostgreSQL's NOTIFY, sent with the change's commit.
+    /// Workers in other processes learn of new jobs from PostgreSQL's NOTIFY, sent once the change has committed.
     @Test func aCommittedChangeWakesListenersAndARefusedOneDoesNot() async throws {
         try await withMeiduo { app in
             guard case .postgres(let url) = app.services.settings.databaseURL else {

@@ -27,7 +27,7 @@ package struct PostgresAddressStore: AddressStore {
                 statement += ", notice_mail AS (\(try jobs.insertion(SendEmailChangedNoticeJob.self, notice, uniqueKey: write.noticeKey(notice), forEachRowOf: "changed")))"
                 statement += ", notice_queued AS (\(write.deliveries.insertion(write.queued(SendEmailChangedNoticeJob.kind, to: notice.oldEmail), jobID: "id", from: " FROM notice_mail")))"
             }
-            statement += " SELECT \(jobs.notification) FROM changed"
+            statement += " SELECT id FROM changed"
             guard try await database.raw(statement).first() != nil else { return nil }
             jobs.countEnqueued(SendVerifyEmailJob.kind)
             write.deliveries.counted(.queued)

@@ -44,7 +44,7 @@ package struct EmailChanges: Sendable {
         let change = AddressChange(write: write)
         let outcome = try await change.apply(in: AddressStores.store(on: database, accounts: accounts))
         if case .changed = outcome {
-            jobs.wakeUp.signal()
+            jobs.announce()
             metrics.funnel("queued")
         }
         return .changed(outcome)
