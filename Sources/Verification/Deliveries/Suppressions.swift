@@ -59,6 +59,17 @@ package struct Suppressions: Sendable {
             """).first(decoding: Entry.self)
     }
 
+    /// The suppressions of `addresses` now, in one statement: each address's, or nil, in the order given.
+    package func active(addresses: [String], at now: Date, on database: any SQLDatabase) async throws -> [Entry?] {
+        let wanted = addresses.map { $0.lowercased() }
+        let found = try await database.raw("""
+            SELECT address, bounced_at, status, detail, job_id, cause FROM \(ident: table)
+            WHERE address IN (\(binds: Array(Set(wanted)))) AND \(current(at: now))
+            """).all(decoding: Entry.self)
+        let byAddress = Dictionary(found.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
+        return wanted.map { byAddress[$0] }
+    }
+
     /// The addresses suppressed now, most recent first.
     package func list(at now: Date, on database: any SQLDatabase) async throws -> [Entry] {
         try await database.raw("""

@@ -24,6 +24,8 @@ package struct MailSender: Sendable {
     /// Whether each mail carries its Message-ID in Postmark's metadata header, which Postmark's webhook echoes.
     package var tagsForPostmark = false
     private let steps: GroupedWrites<DeliveryStep>
+    /// Whether each recipient of the mails in flight is suppressed, asked together.
+    private let suppressionChecks: GroupedStatements<String, Suppressions.Entry?>
 
     /// Sends `mail` and returns its Message-ID, which is the same for every attempt of one job
     /// (`PREFIX.JOBID.ENQUEUEDAT@DOMAIN`), so a receiver (and the file transport) can drop a redelivery.
@@ -35,7 +37,7 @@ package struct MailSender: Sendable {
         func step(_ state: DeliveryState, _ detail: String, _ operatorDetail: String = "") -> DeliveryStep {
             DeliveryStep(jobID: job.jobID, address: address, kind: kind, state: state, detail: detail, operatorDetail: operatorDetail)
         }
-        if let suppression = try await suppressions.active(address: address, at: clock(), on: database) {
+        if let suppression = try await suppressionChecks.run(address) {
             let cause = suppression.isComplaint ? "spam complaint" : "bounce"
             try await steps.write(step(.bounced, suppression.detail, "not sent: suppressed since the \(cause) of job \(suppression.job_id)"))
             throw PermanentJobError("not sent: the address is suppressed after a \(cause) (\(suppression.status))")
@@ -95,6 +97,9 @@ package struct MailSender: Sendable {
         self.database = database
         self.backoff = backoff
         self.clock = clock
-        steps = GroupedWrites { [deliveries] steps in try await deliveries.record(steps, on: database) }
+        steps = GroupedWrites(flush: { [deliveries] steps in try await deliveries.record(steps, on: database) })
+        suppressionChecks = GroupedStatements { [suppressions] addresses in
+            try await suppressions.active(addresses: addresses, at: clock(), on: database)
+        }
     }
 }

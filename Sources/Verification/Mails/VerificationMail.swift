@@ -97,6 +97,6 @@ package struct VerificationMail: MailTemplate {
         self.codes = codes
         self.database = database
         self.clock = clock
-        storedCodes = GroupedWrites { [codes] issued in try await codes.store(issued, on: database) }
+        storedCodes = GroupedWrites(flush: { [codes] issued in try await codes.store(issued, on: database) })
     }
 }
