@@ -3,6 +3,15 @@
 local tokens = {}
 for line in io.lines(os.getenv("BENCH_TOKENS")) do tokens[#tokens + 1] = line end
 local counter = 0
+-- Each wrk thread has a Lua state of its own: numbered here, so no two threads send the same address.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("number", threads)
+end
+function init(args)
+  counter = (number or 0) * 10000000
+end
 
 function request()
   counter = counter + 1

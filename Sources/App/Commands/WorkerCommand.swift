@@ -12,7 +12,7 @@ struct WorkerCommand: AsyncParsableCommand {
         discussion: "Environment: \(SettingsCatalog.names(readBy: .worker)) (see `meiduo settings`).")
 
     @OptionGroup var options: CommonOptions
-    @Option(name: [.customLong("concurrency"), .customShort("c")], help: "Jobs run at once (default WORKER_CONCURRENCY, 4).")
+    @Option(name: [.customLong("concurrency"), .customShort("c")], help: "Jobs run at once (default WORKER_CONCURRENCY, \(QueueSettings.defaultConcurrency)).")
     var concurrency: Int?
     @Option(name: [.customLong("queue"), .customShort("q")], help: "The queue to work (default JOB_QUEUE, \"default\").")
     var queue: String?
