@@ -40,45 +40,70 @@ package final class RecipientLimit: Sendable {
                 """).run()
             try await database.raw("DELETE FROM \(ident: sharesTable) WHERE day_start <= \(bind: seconds - Self.day)").run()
         }
-        if accountShare > 0, let wait = try await reserveShare(key, for: userID, at: seconds, on: database) { return wait }
-        guard let wait = try await reserveAddress(key, at: seconds, on: database) else { return nil }
-        if accountShare > 0 {
-            // The address refused: the account's share is not spent.
-            try await database.raw("""
-                UPDATE \(ident: sharesTable) SET day_count = day_count - 1
-                WHERE address = \(bind: key) AND user_id = \(bind: userID) AND day_count > 0
-                """).run()
+        if accountShare > 0, database.dialect.name == "postgresql" {
+            return try await reserveBoth(key, for: userID, at: seconds, on: database)
         }
-        return wait
+        if accountShare > 0, try await database.raw(shareCount(key, for: userID, at: seconds)).first() == nil {
+            return try await shareWait(key, for: userID, at: seconds, on: database)
+        }
+        guard try await database.raw(addressCount(key, at: seconds)).first() == nil else { return nil }
+        if accountShare > 0 { try await refundShare(key, for: userID, on: database) }
+        return try await addressWait(key, at: seconds, on: database)
     }
 
-    /// Counts one of the account's share of the address's day, in one statement; nil when allowed, else the
-    /// seconds until its day is over.
-    private func reserveShare(_ key: String, for userID: Int64, at seconds: Int64, on database: any SQLDatabase) async throws -> Int? {
+    /// PostgreSQL: the account's share and the address's count in one statement (one commit): the address is counted
+    /// only when the share allowed it.
+    private func reserveBoth(_ key: String, for userID: Int64, at seconds: Int64, on database: any SQLDatabase) async throws -> Int? {
+        struct Allowed: Decodable { var share: Bool; var address: Bool }
         let allowed = try await database.raw("""
-            INSERT INTO \(ident: sharesTable) (address, user_id, day_start, day_count) VALUES (\(bind: key), \(bind: userID), \(bind: seconds), 1)
-            ON CONFLICT (address, user_id) DO UPDATE SET
-                day_count = CASE WHEN \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) THEN 1
-                                 ELSE \(ident: sharesTable).day_count + 1 END,
-                day_start = CASE WHEN \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) THEN excluded.day_start
-                                 ELSE \(ident: sharesTable).day_start END
-            WHERE \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) OR \(ident: sharesTable).day_count < \(bind: accountShare)
-            RETURNING address
-            """).first()
-        guard allowed == nil else { return nil }
+            WITH share AS (\(shareCount(key, for: userID, at: seconds))),
+            counted AS (\(addressCount(key, at: seconds, onlyIf: "EXISTS (SELECT 1 FROM share)")))
+            SELECT EXISTS (SELECT 1 FROM share) AS share, EXISTS (SELECT 1 FROM counted) AS address
+            """).first(decoding: Allowed.self)
+        guard let allowed else { return nil }
+        if !allowed.share { return try await shareWait(key, for: userID, at: seconds, on: database) }
+        if allowed.address { return nil }
+        try await refundShare(key, for: userID, on: database)
+        return try await addressWait(key, at: seconds, on: database)
+    }
+
+    /// Counts one of the account's share of the address's day; returns a row when allowed.
+    private func shareCount(_ key: String, for userID: Int64, at seconds: Int64) -> SQLQueryString {
+        """
+        INSERT INTO \(ident: sharesTable) (address, user_id, day_start, day_count) VALUES (\(bind: key), \(bind: userID), \(bind: seconds), 1)
+        ON CONFLICT (address, user_id) DO UPDATE SET
+            day_count = CASE WHEN \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) THEN 1
+                             ELSE \(ident: sharesTable).day_count + 1 END,
+            day_start = CASE WHEN \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) THEN excluded.day_start
+                             ELSE \(ident: sharesTable).day_start END
+        WHERE \(ident: sharesTable).day_start <= \(bind: seconds - Self.day) OR \(ident: sharesTable).day_count < \(bind: accountShare)
+        RETURNING address
+        """
+    }
+
+    /// The seconds until the account's share of the address's day is over.
+    private func shareWait(_ key: String, for userID: Int64, at seconds: Int64, on database: any SQLDatabase) async throws -> Int {
         let dayStart = try await database.raw("""
             SELECT day_start FROM \(ident: sharesTable) WHERE address = \(bind: key) AND user_id = \(bind: userID)
             """).first()?.decode(column: "day_start", as: Int64.self)
         return Int(max(1, (dayStart ?? seconds) + Self.day - seconds))
     }
 
-    /// Counts one mail to the address, whoever asked, in one statement; nil when allowed, else the seconds until
-    /// the limits allow it.
-    private func reserveAddress(_ key: String, at seconds: Int64, on database: any SQLDatabase) async throws -> Int? {
+    /// The address refused: the account's share is not spent.
+    private func refundShare(_ key: String, for userID: Int64, on database: any SQLDatabase) async throws {
+        try await database.raw("""
+            UPDATE \(ident: sharesTable) SET day_count = day_count - 1
+            WHERE address = \(bind: key) AND user_id = \(bind: userID) AND day_count > 0
+            """).run()
+    }
+
+    /// Counts one mail to the address, whoever asked (only when `onlyIf` holds); returns a row when allowed.
+    private func addressCount(_ key: String, at seconds: Int64, onlyIf condition: SQLQueryString = "true") -> SQLQueryString {
         let cap = dailyLimit > 0 ? dailyLimit : Int.max
-        let allowed = try await database.raw("""
+        // `WHERE`: SQLite needs one to tell an INSERT … SELECT's upsert clause from a join.
+        return """
             INSERT INTO \(ident: table) (address, last_queued_at, day_start, day_count)
-            VALUES (\(bind: key), \(bind: seconds), \(bind: seconds), 1)
+            SELECT \(bind: key), \(bind: seconds), \(bind: seconds), 1 WHERE \(condition)
             ON CONFLICT (address) DO UPDATE SET
                 day_count = CASE WHEN \(ident: table).day_start <= \(bind: seconds - Self.day) THEN 1
                                  ELSE \(ident: table).day_count + 1 END,
@@ -88,8 +113,11 @@ package final class RecipientLimit: Sendable {
             WHERE \(ident: table).last_queued_at <= \(bind: seconds - interval)
               AND (\(ident: table).day_start <= \(bind: seconds - Self.day) OR \(ident: table).day_count < \(bind: cap))
             RETURNING address
-            """).first()
-        guard allowed == nil else { return nil }
+            """
+    }
+
+    /// The seconds until the limits allow another mail to the address.
+    private func addressWait(_ key: String, at seconds: Int64, on database: any SQLDatabase) async throws -> Int {
         struct Row: Decodable { var last_queued_at: Int64; var day_start: Int64 }
         guard let row = try await database.raw("""
             SELECT last_queued_at, day_start FROM \(ident: table) WHERE address = \(bind: key)
