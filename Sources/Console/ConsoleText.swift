@@ -39,13 +39,10 @@ struct ConsoleText: Sendable {
     let suppressedSince: String
     let notSuppressed: String
     let noMail: String
-    let rawReport: String
     let lastError: String
     let attempts: String
     let state: String
-    let count: String
     let when: String
-    let day: String
 
     static func forRequest(acceptLanguage: String?, fallback: MailLanguage) -> ConsoleText {
         (MailLanguage.preferred(acceptLanguage: acceptLanguage) ?? fallback) == .en ? .english : .chinese
@@ -61,8 +58,8 @@ struct ConsoleText: Sendable {
         rates: "近 7 天的退信率与投诉率", bounceRate: "退信率", complaintRate: "投诉率", providerLine: "服务商的警戒线",
         recentActions: "最近的操作", retry: "重试", retryAll: "全部重试", retried: "已重试", lift: "解除", lifted: "已解除停发",
         noDeadJobs: "没有失败的任务。", noSuppressions: "没有停发的地址。", suppressedSince: "停发自", notSuppressed: "未停发",
-        noMail: "没有发往该地址的邮件记录。", rawReport: "原始内容", lastError: "最后的错误", attempts: "尝试次数", state: "状态",
-        count: "数量", when: "时间", day: "日期")
+        noMail: "没有发往该地址的邮件记录。", lastError: "最后的错误", attempts: "尝试次数", state: "状态",
+        when: "时间")
 
     static let english = ConsoleText(
         language: .en, title: "Meiduo mail console", overview: "Overview", deadJobs: "Dead jobs", suppressions: "Suppressions",
@@ -76,5 +73,5 @@ struct ConsoleText: Sendable {
         providerLine: "the line providers enforce", recentActions: "Recent actions", retry: "Retry", retryAll: "Retry all",
         retried: "Retried", lift: "Lift", lifted: "Suppression lifted", noDeadJobs: "No dead jobs.", noSuppressions: "No address is suppressed.",
         suppressedSince: "Suppressed since", notSuppressed: "Not suppressed", noMail: "No mail to this address is recorded.",
-        rawReport: "raw", lastError: "Last error", attempts: "Attempts", state: "State", count: "Count", when: "When", day: "Day")
+        lastError: "Last error", attempts: "Attempts", state: "State", when: "When")
 }

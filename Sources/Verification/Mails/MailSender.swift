@@ -9,8 +9,9 @@ import SQLKit
 /// What every mail job does once its mail is rendered: address the message (its envelope sender the job's signed
 /// bounce address when `BOUNCE_ADDRESS` is set), send it, record each step in the delivery log, and turn a
 /// failure no retry will mend (an unmailable or suppressed recipient, a 5xx, a refused certificate) into a dead
-/// job. A 5xx refusal of the recipient that speaks of the address (`BounceClass`) suppresses it. The steps of all
-/// the mails in flight are written together (`GroupedWrites`): one statement and one commit per batch, not per step.
+/// job. A 5xx refusal of the recipient that speaks of the address (`BounceClass`) suppresses it. The steps and the
+/// suppression checks of all the mails in flight go together (`GroupedStatements`): one statement per batch, not
+/// one per step of each mail.
 package struct MailSender: Sendable {
     package let renderer: MailRenderer
     package let transport: any MailTransport
