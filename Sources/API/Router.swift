@@ -26,7 +26,7 @@ package func buildRouter(services: AppServices, database: RequestDatabase, schem
 
     AccountController(
         database: database, accounts: services.accounts, passwords: services.passwords,
-        unknownUserPasswordHash: services.unknownUserPasswordHash, sessionKeys: services.sessionKeys, sessions: sessions,
+        passwordSignIn: services.passwordSignIn, sessionKeys: services.sessionKeys, sessions: sessions,
         sessionLifetime: settings.jwtExpiration, deliveries: services.deliveries,
         rateLimited: { scope in
             settings.authRateLimit.map {

@@ -83,8 +83,7 @@ struct ConsoleController {
             return ConsoleAnswers.redirect("/console/suppressions")
         }
         try await record(context, action: "lift", target: address, logged: [EmailAddress.masked(address)])
-        let query = address.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-        return ConsoleAnswers.redirect("/console/suppressions?lifted=\(query)")
+        return ConsoleAnswers.redirect("/console/suppressions?lifted=\(queryValue(address))")
     }
 
     /// The audit keeps the target in full; the log line masks addresses (`logged`), as every log line does.

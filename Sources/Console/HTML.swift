@@ -17,6 +17,11 @@ func escaped(_ text: String) -> String {
     return out
 }
 
+/// Text as one value in a URL's query: everything but letters and digits percent-encoded.
+func queryValue(_ text: String) -> String {
+    text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+}
+
 /// A moment as the console shows it: UTC, to the second.
 func shown(_ date: Date) -> String {
     date.formatted(.iso8601.year().month().day().dateSeparator(.dash).dateTimeSeparator(.space).time(includingFractionalSeconds: false)

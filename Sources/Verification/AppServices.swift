@@ -31,7 +31,8 @@ package struct AppServices: Sendable {
     package let accounts: any AccountTable.Type
     package let tables: ServiceTables
     package let passwords: any PasswordScheme
-    package let unknownUserPasswordHash: UnknownUserPasswordHash
+    /// A username and password checked against the accounts (the API's sign-in and the console's).
+    package let passwordSignIn: PasswordSignIn
     package let recipientLimit: RecipientLimit
     package let verificationCodes: VerificationCodes
     package let deliveries: DeliveryLog
@@ -72,7 +73,6 @@ package struct AppServices: Sendable {
         case .django: passwords = DjangoScheme(iterations: settings.djangoPasswordIterations)
         }
         tables = accounts.tables
-        unknownUserPasswordHash = UnknownUserPasswordHash(passwords: passwords)
         recipientLimit = RecipientLimit(table: tables.verificationRecipients, sharesTable: tables.verificationRecipientShares,
                                         interval: settings.verifyEmailResendInterval, dailyLimit: settings.verifyEmailRecipientDailyLimit,
                                         accountShare: settings.verifyEmailRecipientAccountLimit)
@@ -89,7 +89,8 @@ package struct AppServices: Sendable {
         addressHistory = AddressHistory(deliveries: deliveries, reports: BounceReports(table: tables.bounceReports),
                                         events: providerEvents.events, suppressions: suppressions)
         linkOpens = LinkOpens(table: tables.linkOpens)
-        staff = StaffDirectory(accounts: accounts, passwords: passwords, unknownUserPasswordHash: unknownUserPasswordHash)
+        passwordSignIn = PasswordSignIn(accounts: accounts, passwords: passwords, unknownUserPasswordHash: UnknownUserPasswordHash(passwords: passwords))
+        staff = StaffDirectory(accounts: accounts, passwordSignIn: passwordSignIn)
         consoleSessions = ConsoleSessions(settings: settings, clock: clock)
         consoleAudit = ConsoleAudit(table: tables.consoleAudit)
         mailActivity = MailActivity(tables: tables, linkOpens: linkOpens)

@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOPosix
 import SQLKit
 import Verification
 
@@ -12,7 +11,7 @@ struct AccountController {
     let database: RequestDatabase
     let accounts: any AccountTable.Type
     let passwords: any PasswordScheme
-    let unknownUserPasswordHash: UnknownUserPasswordHash
+    let passwordSignIn: PasswordSignIn
     let sessionKeys: SessionKeys
     let sessions: SessionAuthenticator
     /// Seconds a session JWT is valid (`JWT_EXPIRATION`).
@@ -35,8 +34,7 @@ struct AccountController {
         if try await SignInAccount.usernameTaken(input.username, in: accounts, on: database) {
             throw APIError.fields([("username", [Self.usernameTaken])])
         }
-        let passwords = passwords
-        let hash = try await NIOThreadPool.singleton.runIfActive { try passwords.hash(input.password) }
+        let hash = try await passwords.hashOffLoop(input.password)
         let id: Int64
         do {
             id = try await accounts.insert(username: input.username, passwordHash: hash, email: input.email, at: clock(), on: database)
@@ -52,20 +50,13 @@ struct AccountController {
         return body.response(status: .created)
     }
 
-    /// Always runs one password comparison, against a stand-in hash when the user is unknown, so that the
-    /// answer's timing does not tell which usernames exist.
+    /// One password comparison whether or not the name exists (`PasswordSignIn`).
     @Sendable func signIn(request: Request, context: APIRequestContext) async throws -> LoginResponse {
         let input = try LoginRequest(form: await FormFields.decode(from: request, context: context))
-        let account = try await SignInAccount.find(username: input.username, in: accounts, on: database(context))
-        let hash: String
-        if let account { hash = account.passwordHash } else { hash = try await unknownUserPasswordHash.value() }
-        let passwords = passwords
-        let logger = context.logger
-        let matches = try await NIOThreadPool.singleton.runIfActive {
-            try passwords.verify(input.password, against: hash, logger: logger)
+        guard let account = try await passwordSignIn.account(username: input.username, password: input.password, on: database(context),
+                                                             logger: context.logger) else {
+            throw APIError.nonField(Self.badCredentials)
         }
-        // A NUL ends what bcrypt reads; no account's password holds one (registration refuses it).
-        guard let account, matches, !input.password.utf8.contains(0) else { throw APIError.nonField(Self.badCredentials) }
         return LoginResponse(token: try await sessionToken(userID: account.id, username: account.username),
                              userID: account.id, username: account.username)
     }

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import MeiduoTokens
-import NIOPosix
 import SQLKit
 import Verification
 
@@ -43,9 +42,7 @@ struct RevertController {
         }
         let token = try EmailController.token(form.text("token", into: &errors))
         let claims = try self.claims(in: token, context: context)
-        let passwords = passwords
-        var hash: String?
-        if let newPassword { hash = try await NIOThreadPool.singleton.runIfActive { try passwords.hash(newPassword) } }
+        let hash = if let newPassword { try await passwords.hashOffLoop(newPassword) } else { String?.none }
         switch try await reverts.attempt(token: token, claims: claims, newPasswordHash: hash, at: clock(), on: database(context)) {
         case .reverted:
             metrics.revert()

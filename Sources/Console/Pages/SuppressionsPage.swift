@@ -12,7 +12,7 @@ struct SuppressionsPage {
         guard !entries.isEmpty else { return layout.page(text.suppressions, layout.notice(notice) + "<p>\(text.noSuppressions)</p>") }
         let rows = entries.map { entry in
             let address = escaped(entry.address)
-            return "<tr data-address=\"\(address)\"><td><a href=\"/console/address?email=\(escaped(entry.address.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))\">\(address)</a></td>"
+            return "<tr data-address=\"\(address)\"><td><a href=\"/console/address?email=\(escaped(queryValue(entry.address)))\">\(address)</a></td>"
                 + "<td>\(entry.isComplaint ? "complained" : escaped(entry.status))</td><td>\(shown(entry.date))</td>"
                 + "<td>#\(entry.job_id)</td><td>\(escaped(entry.detail))</td>"
                 + "<td>\(layout.button(text.lift, action: "/console/suppressions/lift", fields: [("address", entry.address)]))</td></tr>"

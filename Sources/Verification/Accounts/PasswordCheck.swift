@@ -1,5 +1,4 @@
 import Logging
-import NIOPosix
 import SQLKit
 
 /// Whether a password is an account's own, for a signed-in request that must show it (a change of address soon
@@ -12,8 +11,7 @@ package struct PasswordCheck: Sendable {
         guard let hash = try await database.raw("""
             SELECT \(ident: accounts.passwordColumn) AS hash FROM \(ident: accounts.name) WHERE id = \(bind: userID)
             """).first()?.decode(column: "hash", as: String.self) else { return false }
-        let passwords = passwords
-        return try await NIOThreadPool.singleton.runIfActive { try passwords.verify(password, against: hash, logger: logger) }
+        return try await passwords.verifyOffLoop(password, against: hash, logger: logger)
     }
 
     package init(accounts: any AccountTable.Type, passwords: any PasswordScheme) {

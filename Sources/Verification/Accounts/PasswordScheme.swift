@@ -1,14 +1,27 @@
 import DjangoPasswords
 import HummingbirdBcrypt
 import Logging
+import NIOPosix
 
 /// How the accounts' passwords are hashed: bcrypt in the service's own table, Django's pbkdf2_sha256 in a shop's.
-/// Both take a quarter second or so; callers run them on the thread pool.
+/// Both take a quarter second or so: `hashOffLoop` and `verifyOffLoop` run them on the thread pool.
 package protocol PasswordScheme: Sendable {
     /// The longest password, in UTF-8 bytes, the scheme reads in full; nil when there is no such limit.
     var maximumPasswordBytes: Int? { get }
     func hash(_ password: String) throws -> String
     func verify(_ password: String, against hash: String, logger: Logger) throws -> Bool
+}
+
+extension PasswordScheme {
+    /// `hash` on the blocking thread pool: bcrypt and PBKDF2 take a quarter of a second, too long for an event loop.
+    package func hashOffLoop(_ password: String) async throws -> String {
+        try await NIOThreadPool.singleton.runIfActive { try hash(password) }
+    }
+
+    /// `verify` on the blocking thread pool.
+    package func verifyOffLoop(_ password: String, against hash: String, logger: Logger) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive { try verify(password, against: hash, logger: logger) }
+    }
 }
 
 package struct BcryptScheme: PasswordScheme {

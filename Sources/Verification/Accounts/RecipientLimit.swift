@@ -40,31 +40,29 @@ package final class RecipientLimit: Sendable {
                 """).run()
             try await database.raw("DELETE FROM \(ident: sharesTable) WHERE day_start <= \(bind: seconds - Self.day)").run()
         }
-        if accountShare > 0, database.dialect.name == "postgresql" {
-            return try await reserveBoth(key, for: userID, at: seconds, on: database)
-        }
-        if accountShare > 0, try await database.raw(shareCount(key, for: userID, at: seconds)).first() == nil {
-            return try await shareWait(key, for: userID, at: seconds, on: database)
-        }
-        guard try await database.raw(addressCount(key, at: seconds)).first() == nil else { return nil }
+        let (shareAllowed, addressAllowed) = try await count(key, for: userID, at: seconds, on: database)
+        if !shareAllowed { return try await shareWait(key, for: userID, at: seconds, on: database) }
+        if addressAllowed { return nil }
+        // The address refused: the account's share is not spent.
         if accountShare > 0 { try await refundShare(key, for: userID, on: database) }
         return try await addressWait(key, at: seconds, on: database)
     }
 
-    /// PostgreSQL: the account's share and the address's count in one statement (one commit): the address is counted
-    /// only when the share allowed it.
-    private func reserveBoth(_ key: String, for userID: Int64, at seconds: Int64, on database: any SQLDatabase) async throws -> Int? {
+    /// Counts the mail against the account's share and then, when the share allows it, against the address; says
+    /// which allowed it. On PostgreSQL both in one statement (one commit); elsewhere one after the other.
+    private func count(_ key: String, for userID: Int64, at seconds: Int64, on database: any SQLDatabase) async throws -> (share: Bool, address: Bool) {
+        guard accountShare > 0 else { return (true, try await database.raw(addressCount(key, at: seconds)).first() != nil) }
+        guard database.dialect.name == "postgresql" else {
+            guard try await database.raw(shareCount(key, for: userID, at: seconds)).first() != nil else { return (false, false) }
+            return (true, try await database.raw(addressCount(key, at: seconds)).first() != nil)
+        }
         struct Allowed: Decodable { var share: Bool; var address: Bool }
         let allowed = try await database.raw("""
             WITH share AS (\(shareCount(key, for: userID, at: seconds))),
             counted AS (\(addressCount(key, at: seconds, onlyIf: "EXISTS (SELECT 1 FROM share)")))
             SELECT EXISTS (SELECT 1 FROM share) AS share, EXISTS (SELECT 1 FROM counted) AS address
             """).first(decoding: Allowed.self)
-        guard let allowed else { return nil }
-        if !allowed.share { return try await shareWait(key, for: userID, at: seconds, on: database) }
-        if allowed.address { return nil }
-        try await refundShare(key, for: userID, on: database)
-        return try await addressWait(key, at: seconds, on: database)
+        return (allowed?.share ?? true, allowed?.address ?? true)
     }
 
     /// Counts one of the account's share of the address's day; returns a row when allowed.
@@ -89,7 +87,7 @@ package final class RecipientLimit: Sendable {
         return Int(max(1, (dayStart ?? seconds) + Self.day - seconds))
     }
 
-    /// The address refused: the account's share is not spent.
+    /// Takes back the account's share counted for a mail the address's limits refused.
     private func refundShare(_ key: String, for userID: Int64, on database: any SQLDatabase) async throws {
         try await database.raw("""
             UPDATE \(ident: sharesTable) SET day_count = day_count - 1

@@ -1,6 +1,5 @@
 import Foundation
 import NIOConcurrencyHelpers
-import NIOPosix
 
 /// A hash of a random password in the accounts' scheme, to compare against when the username is unknown.
 /// Made on first need (it takes a quarter second) and then kept.
@@ -14,10 +13,7 @@ package final class UnknownUserPasswordHash: Sendable {
 
     package func value() async throws -> String {
         if let hash = hash.withLockedValue({ $0 }) { return hash }
-        let passwords = passwords
-        let made = try await NIOThreadPool.singleton.runIfActive {
-            try passwords.hash(Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
-        }
+        let made = try await passwords.hashOffLoop(Data((0..<16).map { _ in UInt8.random(in: 0...255) }).base64EncodedString())
         return hash.withLockedValue { stored in
             if stored == nil { stored = made }
             return stored!

@@ -48,7 +48,7 @@ package struct AddressActivation: Sendable {
             let latest = try await deliveries.latest(address: address, on: database)
             try await deliveries.record(DeliveryStep(jobID: latest?.job_id ?? 0, address: address, kind: latest?.kind ?? SendVerifyEmailJob.kind,
                                                      state: .verified, detail: DeliveryWording.verified,
-                                                     operatorDetail: MailOverview.Funnel.detailPrefix + method), on: database)
+                                                     operatorDetail: DeliveryWording.confirmedByPrefix + method), on: database)
         } catch {
             logger.error("recording the verification in the delivery log failed", metadata: ["error": "\(DatabaseErrorText.describe(error))"])
         }

@@ -74,13 +74,11 @@ package enum MailOverview {
             self.opened = opened
             var byMethod: [String: Int] = [:]
             for (detail, count) in confirmations {
-                let method = detail.hasPrefix(Self.detailPrefix) ? String(detail.dropFirst(Self.detailPrefix.count)) : "earlier"
+                let prefix = DeliveryWording.confirmedByPrefix
+                let method = detail.hasPrefix(prefix) ? String(detail.dropFirst(prefix.count)) : "earlier"
                 byMethod[method, default: 0] += count
             }
             self.byMethod = byMethod
         }
-
-        /// What the delivery log's verified step says of the way an address was confirmed.
-        package static let detailPrefix = "confirmed by "
     }
 }

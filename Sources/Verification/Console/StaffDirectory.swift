@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import NIOPosix
 import SQLKit
 
 /// A staff account as the console knows it.
@@ -18,13 +17,11 @@ package struct StaffMember: Sendable, Equatable, Decodable {
 /// Django's `is_staff` on a shop's `tb_users` — that may sign in.
 package struct StaffDirectory: Sendable {
     package let accounts: any AccountTable.Type
-    package let passwords: any PasswordScheme
-    package let unknownUserPasswordHash: UnknownUserPasswordHash
+    package let passwordSignIn: PasswordSignIn
 
-    package init(accounts: any AccountTable.Type, passwords: any PasswordScheme, unknownUserPasswordHash: UnknownUserPasswordHash) {
+    package init(accounts: any AccountTable.Type, passwordSignIn: PasswordSignIn) {
         self.accounts = accounts
-        self.passwords = passwords
-        self.unknownUserPasswordHash = unknownUserPasswordHash
+        self.passwordSignIn = passwordSignIn
     }
 
     /// What a console sign-in decides.
@@ -34,14 +31,11 @@ package struct StaffDirectory: Sendable {
         case badCredentials
     }
 
-    /// Always runs one password comparison (against a stand-in hash for an unknown name), so the answer's timing
-    /// does not tell which usernames exist; whether the account is staff is told only to who knows its password.
+    /// Whether the account is staff is told only to who knows its password (`PasswordSignIn`).
     package func signIn(username: String, password: String, on database: any SQLDatabase, logger: Logger) async throws -> SignIn {
-        let account = try await SignInAccount.find(username: username, in: accounts, on: database)
-        let hash = if let account { account.passwordHash } else { try await unknownUserPasswordHash.value() }
-        let passwords = passwords
-        let matches = try await NIOThreadPool.singleton.runIfActive { try passwords.verify(password, against: hash, logger: logger) }
-        guard let account, matches, !password.utf8.contains(0) else { return .badCredentials }
+        guard let account = try await passwordSignIn.account(username: username, password: password, on: database, logger: logger) else {
+            return .badCredentials
+        }
         guard let member = try await member(id: account.id, on: database) else { return .notStaff }
         return .staff(member)
     }

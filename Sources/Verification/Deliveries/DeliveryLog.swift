@@ -33,32 +33,35 @@ package struct DeliveryLog: Sendable {
     }
 
     package func record(_ step: DeliveryStep, on database: any SQLDatabase) async throws {
-        try await database.raw(insertion(step, jobID: "\(bind: step.jobID)", from: "")).run()
-        counted(step.state)
+        try await record([step], on: database)
     }
 
     /// Records many steps in one statement, in order.
     package func record(_ steps: [DeliveryStep], on database: any SQLDatabase) async throws {
         guard !steps.isEmpty else { return }
-        let at = Int64((clock().timeIntervalSince1970 * 1000).rounded())
-        let rows = SQLList(steps.map { step in
-            SQLGroupExpression([SQLBind(step.jobID), SQLBind(step.address.lowercased()), SQLBind(step.kind), SQLBind(step.state.rawValue),
-                                SQLBind(at), SQLBind(step.detail), SQLBind(String(step.operatorDetail.prefix(2000)))])
-        })
-        try await database.raw("""
-            INSERT INTO \(ident: table) (job_id, address, kind, state, at, detail, operator_detail) VALUES \(rows)
-            """).run()
+        let at = now()
+        let rows = SQLList(steps.map { SQLGroupExpression([SQLBind($0.jobID)] + values($0, at: at)) })
+        try await database.raw("INSERT INTO \(ident: table) \(unsafeRaw: Self.columns) VALUES \(rows)").run()
         for step in steps { counted(step.state) }
     }
 
     /// The INSERT behind `record`, for a caller that writes it in a statement of its own: `jobID` is the column of
-    /// `source` (a WITH query) that holds each job's id, or a bound value with an empty `source`.
+    /// `source` (a WITH query) that holds each job's id.
     package func insertion(_ step: DeliveryStep, jobID: SQLQueryString, from source: SQLQueryString) -> SQLQueryString {
-        """
-        INSERT INTO \(ident: table) (job_id, address, kind, state, at, detail, operator_detail)
-        SELECT \(jobID), \(bind: step.address.lowercased()), \(bind: step.kind), \(bind: step.state.rawValue),
-               \(bind: Int64((clock().timeIntervalSince1970 * 1000).rounded())), \(bind: step.detail), \(bind: String(step.operatorDetail.prefix(2000)))\(source)
-        """
+        "INSERT INTO \(ident: table) \(unsafeRaw: Self.columns) SELECT \(jobID), \(SQLList(values(step, at: now())))\(source)"
+    }
+
+    private static let columns = "(job_id, address, kind, state, at, detail, operator_detail)"
+
+    /// A step's row after its job id, as stored: the address lowercased, the operator's detail at most 2,000 characters.
+    private func values(_ step: DeliveryStep, at: Int64) -> [any SQLExpression] {
+        [SQLBind(step.address.lowercased()), SQLBind(step.kind), SQLBind(step.state.rawValue), SQLBind(at), SQLBind(step.detail),
+         SQLBind(String(step.operatorDetail.prefix(2000)))]
+    }
+
+    /// Milliseconds since the Unix epoch, on the log's clock.
+    private func now() -> Int64 {
+        Int64((clock().timeIntervalSince1970 * 1000).rounded())
     }
 
     /// Counts a step recorded by a caller's own statement.

@@ -35,6 +35,8 @@ package enum DeliveryWording {
     package static let sending = "being sent"
     package static let sent = "accepted by the mail server; it should arrive shortly"
     package static let verified = "the address was confirmed"
+    /// The verified step's operator detail, before the way it was confirmed (`button`, `code`, `legacy_get`).
+    package static let confirmedByPrefix = "confirmed by "
     package static let delivered = "delivered to the receiving mail server"
     package static let complained = "the recipient reported the mail as spam; no more mail is sent to this address"
 

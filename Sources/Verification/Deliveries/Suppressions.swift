@@ -54,7 +54,7 @@ package struct Suppressions: Sendable {
     /// The bounce or complaint that keeps `address` from being mailed now, if any.
     package func active(address: String, at now: Date, on database: any SQLDatabase) async throws -> Entry? {
         try await database.raw("""
-            SELECT address, bounced_at, status, detail, job_id, cause FROM \(ident: table)
+            SELECT \(unsafeRaw: Self.columns) FROM \(ident: table)
             WHERE address = \(bind: address.lowercased()) AND \(current(at: now))
             """).first(decoding: Entry.self)
     }
@@ -63,7 +63,7 @@ package struct Suppressions: Sendable {
     package func active(addresses: [String], at now: Date, on database: any SQLDatabase) async throws -> [Entry?] {
         let wanted = addresses.map { $0.lowercased() }
         let found = try await database.raw("""
-            SELECT address, bounced_at, status, detail, job_id, cause FROM \(ident: table)
+            SELECT \(unsafeRaw: Self.columns) FROM \(ident: table)
             WHERE address IN (\(binds: Array(Set(wanted)))) AND \(current(at: now))
             """).all(decoding: Entry.self)
         let byAddress = Dictionary(found.map { ($0.address, $0) }, uniquingKeysWith: { first, _ in first })
@@ -73,10 +73,13 @@ package struct Suppressions: Sendable {
     /// The addresses suppressed now, most recent first.
     package func list(at now: Date, on database: any SQLDatabase) async throws -> [Entry] {
         try await database.raw("""
-            SELECT address, bounced_at, status, detail, job_id, cause FROM \(ident: table)
+            SELECT \(unsafeRaw: Self.columns) FROM \(ident: table)
             WHERE \(current(at: now)) ORDER BY bounced_at DESC, address
             """).all(decoding: Entry.self)
     }
+
+    /// What an `Entry` is read from.
+    private static let columns = "address, bounced_at, status, detail, job_id, cause"
 
     /// A complaint holds until lifted; a bounce for `days` (0: not at all).
     private func current(at now: Date) -> SQLQueryString {
