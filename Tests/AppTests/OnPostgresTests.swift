@@ -1,6 +1,9 @@
 import FluentKit
 import Foundation
 import JobQueue
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
 import SQLKit
 import Testing
 import TestSupport
@@ -64,6 +67,33 @@ struct OnPostgresTests {
         }
     }
 
+    /// The recipient count rides in the change's one statement; when another request changed the account between
+    /// the read and that statement, the change decides again and writes, and the address is counted once, not twice.
+    @Test func aChangeThatLosesARaceCountsItsAddressOnce() async throws {
+        try await withMeiduo { app in
+            let client = APIClient(app: app)
+            let account = try await client.register()
+            let services = app.services
+            let meanwhile = InterleavedStatements(base: app.db, before: "WITH recipient_share") { sql in
+                try await sql.raw("UPDATE users SET email = 'meanwhile@example.com' WHERE id = \(bind: account.id)").run()
+            }
+            let write = AddressChangeWrite(userID: account.id, email: "Raced@example.com", now: Date(), resendInterval: 0, language: .zhCN,
+                                           jobs: services.jobQueue, recipients: services.recipientLimit, deliveries: services.deliveries)
+            let outcome = try await AddressChange(write: write).apply(in: PostgresAddressStore(database: meanwhile))
+            guard case .changed = outcome else {
+                Issue.record("the change was not written: \(outcome)")
+                return
+            }
+            #expect(meanwhile.interleaved, "the other request's change never ran between the read and the write")
+            let counts = try await app.db.raw("""
+                SELECT (SELECT day_count FROM verification_recipients WHERE address = 'raced@example.com') AS address,
+                       (SELECT day_count FROM verification_recipient_shares WHERE address = 'raced@example.com') AS share
+                """).first().map { (try $0.decode(column: "address", as: Int.self), try $0.decode(column: "share", as: Int.self)) }
+            #expect(counts.map { [$0.0, $0.1] } == [1, 1], "counted \(String(describing: counts))")
+            #expect(try await client.profile(account).email == "Raced@example.com")
+        }
+    }
+
     /// The hot reads run as prepared statements: after one, its connection holds it.
     @Test func hotStatementsArePreparedOnTheirConnection() async throws {
         try await withMeiduo { app in
@@ -73,5 +103,37 @@ struct OnPostgresTests {
             }
             #expect(prepared == [OwnAccounts.currentAddressSQL])
         }
+    }
+}
+
+/// Runs `interleave` on the base database once, just before the first statement that begins with `prefix`: what
+/// another request does in between.
+final class InterleavedStatements: SQLDatabase, Sendable {
+    let base: any SQLDatabase
+    private let prefix: String
+    private let interleave: @Sendable (any SQLDatabase) async throws -> Void
+    private let done = NIOLockedValueBox(false)
+
+    init(base: any SQLDatabase, before prefix: String, interleave: @escaping @Sendable (any SQLDatabase) async throws -> Void) {
+        self.base = base
+        self.prefix = prefix
+        self.interleave = interleave
+    }
+
+    var interleaved: Bool { done.withLockedValue { $0 } }
+    var logger: Logger { base.logger }
+    var eventLoop: any EventLoop { base.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { base.version }
+    var dialect: any SQLDialect { base.dialect }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
+        eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }
+    }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        if serialize(query).sql.hasPrefix(prefix), done.withLockedValue({ let first = !$0; $0 = true; return first }) {
+            try await interleave(base)
+        }
+        try await base.execute(sql: query, onRow)
     }
 }

@@ -77,14 +77,15 @@ package enum OwnAccounts: AccountTable {
     }
 
     /// The UPDATE behind `replace`, returning the account's `id`; PostgreSQL runs it inside one statement with
-    /// the job inserts. A verified address moved away from becomes the last verified one.
+    /// the job inserts (and the recipient count: `condition`). A verified address moved away from becomes the last
+    /// verified one.
     package static func replacement(userID: Int64, seen: AccountAddress.Current, with email: String, at now: Date,
-                            queuedNoLaterThan cutoff: Date) -> SQLQueryString {
+                            queuedNoLaterThan cutoff: Date, onlyIf condition: SQLQueryString = "true") -> SQLQueryString {
         """
         UPDATE users SET email = \(bind: email), email_active = false, verification_queued_at = \(bind: now), updated_at = \(bind: now),
             last_verified_email = CASE WHEN email_active THEN email ELSE last_verified_email END
         WHERE id = \(bind: userID) AND email = \(bind: seen.email) AND email_active = \(bind: seen.emailActive)
-          AND (verification_queued_at IS NULL OR verification_queued_at <= \(bind: cutoff))
+          AND (verification_queued_at IS NULL OR verification_queued_at <= \(bind: cutoff)) AND \(condition)
         RETURNING id
         """
     }

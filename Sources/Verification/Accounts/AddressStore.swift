@@ -72,10 +72,11 @@ package enum AddressStores {
 }
 
 extension AddressStore {
-    /// Reads the account and decides; for a change the account may make, counts it against the address. Returns
-    /// the outcome when nothing is to be written, else what the write must find and the notice it queues.
+    /// Reads the account and decides; for a change the account may make, counts it against the address unless
+    /// the store counts in its write (`countsInWrite`). Returns the outcome when nothing is to be written, else what
+    /// the write must find and the notice it queues.
     package func readAndDecide(_ write: AddressChangeWrite, in accounts: any AccountTable.Type,
-                       on database: any SQLDatabase) async throws -> ChangeRead {
+                       on database: any SQLDatabase, countsInWrite: Bool = false) async throws -> ChangeRead {
         guard let current = try await AccountAddress.current(userID: write.userID, in: accounts, on: database) else {
             return .done(.noSuchUser)
         }
@@ -89,7 +90,7 @@ extension AddressStore {
             return .done(.throttled(retryAfter: seconds))
         case .change(let noticeTo):
             // Only a change the account may make counts against the address, and only once.
-            if !write.recipientCounted.withLockedValue({ $0 }) {
+            if !countsInWrite, !write.recipientCounted.withLockedValue({ $0 }) {
                 if let seconds = try await write.recipients.reserve(write.email, for: write.userID, at: write.now, on: database) {
                     return .done(.recipientThrottled(retryAfter: seconds))
                 }

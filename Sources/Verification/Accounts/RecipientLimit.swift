@@ -31,38 +31,67 @@ package final class RecipientLimit: Sendable {
     /// Counts one mail to `address` for account `userID` at `now` if the limits allow it; nil when allowed, else
     /// the seconds until they do.
     package func reserve(_ address: String, for userID: Int64, at now: Date, on database: any SQLDatabase) async throws -> Int? {
-        let key = address.lowercased()
+        try await pruneIfDue(at: now, on: database)
+        let counted = try await count(address, for: userID, at: now, on: database)
+        return try await wait(after: counted, address, for: userID, at: now, on: database)
+    }
+
+    /// Clears, about once an hour, the rows that no longer limit anything.
+    package func pruneIfDue(at now: Date, on database: any SQLDatabase) async throws {
         let seconds = Int64(now.timeIntervalSince1970)
-        if pruning.isDue(at: seconds) {
-            try await database.raw("""
-                DELETE FROM \(ident: table)
-                WHERE day_start <= \(bind: seconds - Self.day) AND last_queued_at <= \(bind: seconds - interval)
-                """).run()
-            try await database.raw("DELETE FROM \(ident: sharesTable) WHERE day_start <= \(bind: seconds - Self.day)").run()
-        }
-        let (shareAllowed, addressAllowed) = try await count(key, for: userID, at: seconds, on: database)
-        if !shareAllowed { return try await shareWait(key, for: userID, at: seconds, on: database) }
-        if addressAllowed { return nil }
-        // The address refused: the account's share is not spent.
+        guard pruning.isDue(at: seconds) else { return }
+        try await database.raw("""
+            DELETE FROM \(ident: table)
+            WHERE day_start <= \(bind: seconds - Self.day) AND last_queued_at <= \(bind: seconds - interval)
+            """).run()
+        try await database.raw("DELETE FROM \(ident: sharesTable) WHERE day_start <= \(bind: seconds - Self.day)").run()
+    }
+
+    /// Which limits allowed a count: the account's share, then (only if the share did) the address's.
+    package struct Counted: Decodable, Sendable {
+        package var share: Bool
+        package var address: Bool
+    }
+
+    /// The count of one mail as PostgreSQL WITH queries, `recipient_share` and `recipient_counted` (a row each when
+    /// allowed), so that a statement can count and write in one commit; `countedColumns` reads the result and
+    /// `countedCondition` holds when both allowed it.
+    package func countingQueries(_ address: String, for userID: Int64, at now: Date) -> SQLQueryString {
+        let key = address.lowercased(), seconds = Int64(now.timeIntervalSince1970)
+        let share: SQLQueryString = accountShare > 0 ? shareCount(key, for: userID, at: seconds) : "SELECT true"
+        return """
+            recipient_share AS (\(share)),
+            recipient_counted AS (\(addressCount(key, at: seconds, onlyIf: "EXISTS (SELECT 1 FROM recipient_share)")))
+            """
+    }
+
+    package static let countedColumns: SQLQueryString =
+        "EXISTS (SELECT 1 FROM recipient_share) AS share, EXISTS (SELECT 1 FROM recipient_counted) AS address"
+    package static let countedCondition: SQLQueryString = "EXISTS (SELECT 1 FROM recipient_counted)"
+
+    /// After a count: nil when it was allowed, else the seconds until the limits allow a mail; when the address
+    /// refused, the account's share counted for it is taken back.
+    package func wait(after counted: Counted, _ address: String, for userID: Int64, at now: Date,
+                      on database: any SQLDatabase) async throws -> Int? {
+        let key = address.lowercased(), seconds = Int64(now.timeIntervalSince1970)
+        if !counted.share { return try await shareWait(key, for: userID, at: seconds, on: database) }
+        if counted.address { return nil }
         if accountShare > 0 { try await refundShare(key, for: userID, on: database) }
         return try await addressWait(key, at: seconds, on: database)
     }
 
-    /// Counts the mail against the account's share and then, when the share allows it, against the address; says
-    /// which allowed it. On PostgreSQL both in one statement (one commit); elsewhere one after the other.
-    private func count(_ key: String, for userID: Int64, at seconds: Int64, on database: any SQLDatabase) async throws -> (share: Bool, address: Bool) {
-        guard accountShare > 0 else { return (true, try await database.raw(addressCount(key, at: seconds)).first() != nil) }
+    /// Counts the mail against the account's share and then, when the share allows it, against the address. On
+    /// PostgreSQL both in one statement (one commit); elsewhere one after the other.
+    private func count(_ address: String, for userID: Int64, at now: Date, on database: any SQLDatabase) async throws -> Counted {
         guard database.dialect.name == "postgresql" else {
-            guard try await database.raw(shareCount(key, for: userID, at: seconds)).first() != nil else { return (false, false) }
-            return (true, try await database.raw(addressCount(key, at: seconds)).first() != nil)
+            let key = address.lowercased(), seconds = Int64(now.timeIntervalSince1970)
+            if accountShare > 0, try await database.raw(shareCount(key, for: userID, at: seconds)).first() == nil {
+                return Counted(share: false, address: false)
+            }
+            return Counted(share: true, address: try await database.raw(addressCount(key, at: seconds)).first() != nil)
         }
-        struct Allowed: Decodable { var share: Bool; var address: Bool }
-        let allowed = try await database.raw("""
-            WITH share AS (\(shareCount(key, for: userID, at: seconds))),
-            counted AS (\(addressCount(key, at: seconds, onlyIf: "EXISTS (SELECT 1 FROM share)")))
-            SELECT EXISTS (SELECT 1 FROM share) AS share, EXISTS (SELECT 1 FROM counted) AS address
-            """).first(decoding: Allowed.self)
-        return (allowed?.share ?? true, allowed?.address ?? true)
+        return try await database.raw("WITH \(countingQueries(address, for: userID, at: now)) SELECT \(Self.countedColumns)")
+            .first(decoding: Counted.self) ?? Counted(share: true, address: true)
     }
 
     /// Counts one of the account's share of the address's day; returns a row when allowed.
