@@ -12,7 +12,7 @@ import HummingbirdTesting
 /// Many users changing their address at once: on SQLite every connection writes the same file, and each change
 /// must still succeed (waiting for the write lock) rather than fail with "database is locked".
 ///
-/// Serialized: apps in one test process share Vapor's blocking thread pool (one thread per core), on which SQLite's
+/// Serialized: apps in one test process share NIO's blocking thread pool (one thread per core), on which SQLite's
 /// busy wait sleeps, so two write-heavy apps side by side can leave a lock holder no thread until the busy timeout.
 /// A served process has one SQLite connection per event loop, so at most one fewer waiter than pool threads.
 @Suite(.serialized)
@@ -78,6 +78,37 @@ struct ConcurrentChangesTests {
             #expect(notices.count == 1)
             let notice = try JSONDecoder().decode(SendEmailChangedNoticeJob.Payload.self, from: Data(try #require(notices.first).payload.utf8))
             #expect(notice.oldEmail == "verified@example.com")
+        }
+    }
+
+    /// On SQLite the write transactions of every event loop run on one connection, taking turns, rather than meet
+    /// each other in SQLite's busy wait: with the wait turned off, none of forty at once, begun from every event
+    /// loop, finds the database locked.
+    @Test(.enabled(if: ScratchPostgres.serverURL == nil, "SQLite's write lock"))
+    func sqliteWriteTransactionsTakeTurns() async throws {
+        try await withMeiduo { app async throws in
+            let loops = Array(app.eventLoopGroup.makeIterator())
+            try #require(loops.count > 1, "one connection per event loop: two loops are needed for two writers")
+            for loop in loops { try await app.databases.sql(logger: app.logger, on: loop).raw("PRAGMA busy_timeout=0").run() }
+            let account = try await APIClient(app: app).register()
+            let failures = await withTaskGroup(of: String?.self) { group in
+                for index in 0..<40 {
+                    let database = app.databases.sql(logger: app.logger, on: loops[index % loops.count], pooler: .none)
+                    group.addTask {
+                        do {
+                            try await database.writeTransaction { sql in
+                                _ = try await AccountAddress.current(userID: account.id, in: OwnAccounts.self, on: sql)
+                                try await sql.raw("UPDATE users SET updated_at = \(bind: Date()) WHERE id = \(bind: account.id)").run()
+                            }
+                            return nil
+                        } catch {
+                            return String(describing: error)
+                        }
+                    }
+                }
+                return await group.compactMap { $0 }.reduce(into: []) { $0.append($1) }
+            }
+            #expect(failures.isEmpty, "\(failures.count) of 40 failed: \(failures.first ?? "")")
         }
     }
 

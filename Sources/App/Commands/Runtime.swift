@@ -18,7 +18,7 @@ struct Runtime: Sendable {
     let eventLoopGroup: any EventLoopGroup
 
     /// The database as SQL, on one of the event loops.
-    var database: any SQLDatabase { databases.sql(logger: logger, on: eventLoopGroup.any(), pooler: settings.pooler.pooler) }
+    var database: any SQLDatabase { databases.sql(logger: logger, on: databases.servicesEventLoop, pooler: settings.pooler.pooler) }
 
     /// Sets the process up for `options` and runs `body`; a failure, in setting up or in `body`, is logged in one
     /// line and the process exits with status 1. `migrates`: the command is `migrate`, whose index builds may take
@@ -95,7 +95,7 @@ struct Runtime: Sendable {
         let renderer = MailRenderer(templatesDirectory: settings.mail.templatesDirectory, cachesTemplates: environment != "development",
                                     eventLoop: eventLoopGroup.any())
         let services = AppServices(settings: settings, sessionKeys: sessionKeys, clock: clock,
-                                   database: databases.sql(logger: logger, on: eventLoopGroup.any(), pooler: settings.pooler.pooler),
+                                   database: databases.sql(logger: logger, on: databases.servicesEventLoop, pooler: settings.pooler.pooler),
                                    renderer: renderer, eventLoopGroup: eventLoopGroup, logger: logger)
         return Runtime(settings: settings, production: production, logger: logger, databases: databases, services: services,
                        eventLoopGroup: eventLoopGroup)

@@ -62,10 +62,20 @@ extension Databases {
         database(logger: logger, on: eventLoop)!.sql
     }
 
-    /// The same, for the service's statements: unnamed ones only behind a transaction pooler.
+    /// The same, for the service's statements: unnamed ones only behind a transaction pooler; on SQLite with
+    /// every session on the services' event loop's connection (`SQLiteWriterSessions`).
     package func sql(logger: Logger, on eventLoop: any EventLoop, pooler: PoolerSettings.Pooler) -> any SQLDatabase {
         let database = sql(logger: logger, on: eventLoop)
+        if database.dialect.name == "sqlite" {
+            return SQLiteWriterSessions(base: database, writer: sql(logger: logger, on: servicesEventLoop))
+        }
         return pooler == .pgbouncer ? UnpreparedDatabase(database) : database
+    }
+
+    /// The event loop whose connections the services' own statements use (the worker's, the commands'): the first.
+    package var servicesEventLoop: any EventLoop {
+        var loops = eventLoopGroup.makeIterator()
+        return loops.next() ?? eventLoopGroup.any()
     }
 }
 
