@@ -1,7 +1,6 @@
 import FluentKit
 import Foundation
 import JobQueue
-import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import SQLKit
@@ -108,7 +107,7 @@ struct OnPostgresTests {
 
 /// Runs `interleave` on the base database once, just before the first statement that begins with `prefix`: what
 /// another request does in between.
-final class InterleavedStatements: SQLDatabase, Sendable {
+final class InterleavedStatements: ForwardingDatabase, Sendable {
     let base: any SQLDatabase
     private let prefix: String
     private let interleave: @Sendable (any SQLDatabase) async throws -> Void
@@ -121,10 +120,6 @@ final class InterleavedStatements: SQLDatabase, Sendable {
     }
 
     var interleaved: Bool { done.withLockedValue { $0 } }
-    var logger: Logger { base.logger }
-    var eventLoop: any EventLoop { base.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { base.version }
-    var dialect: any SQLDialect { base.dialect }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         eventLoop.makeFutureWithTask { try await self.execute(sql: query, onRow) }

@@ -1,5 +1,3 @@
-import Logging
-import NIOCore
 import SQLKit
 
 /// An SQLite database whose statements run on the event loop's own connection, but whose sessions — the write
@@ -11,27 +9,13 @@ import SQLKit
 /// sleeps of up to 100 ms and can lose the lock to the other connection's next writes again and again: under load
 /// some address changes were answered after a second. On one connection they take turns in the pool's order of
 /// arrival instead, while reads keep every loop's connection.
-package struct SQLiteWriterSessions: SQLDatabase {
+package struct SQLiteWriterSessions: ForwardingDatabase {
     package let base: any SQLDatabase
     package let writer: any SQLDatabase
 
     package init(base: any SQLDatabase, writer: any SQLDatabase) {
         self.base = base
         self.writer = writer
-    }
-
-    package var logger: Logger { base.logger }
-    package var eventLoop: any EventLoop { base.eventLoop }
-    package var version: (any SQLDatabaseReportedVersion)? { base.version }
-    package var dialect: any SQLDialect { base.dialect }
-    package var queryLogLevel: Logger.Level? { base.queryLogLevel }
-
-    package func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) -> EventLoopFuture<Void> {
-        base.execute(sql: query, onRow)
-    }
-
-    package func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> ()) async throws {
-        try await base.execute(sql: query, onRow)
     }
 
     package func withSession<R>(_ closure: @escaping @Sendable (any SQLDatabase) async throws -> R) async throws -> R {
