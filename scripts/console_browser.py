@@ -165,10 +165,20 @@ with sync_playwright() as playwright:
     check(stranger_page.url.endswith("/console/sign-in"), "a cookie signed with another SECRET_KEY is refused")
     stranger.close()
 
-    # Signing out ends the session in this browser.
+    # Signing out ends the session in this browser, and on the server: a copy of the cookie taken before is refused.
     page.goto(args.console + "/console/")
+    copied = [c for c in staff.cookies() if c["name"] == "meiduo_console"]
+    check(len(copied) == 1, "the session cookie is there before signing out")
+    thief = browser.new_context(**chinese)
+    thief.add_cookies(copied)
+    thief_page = thief.new_page()
+    thief_page.goto(args.console + "/console/")
+    check(thief_page.url.endswith("/console/"), "a copy of the cookie opens the console while the session lasts")
     with page.expect_navigation():
         page.click("form[action='/console/sign-out'] button")
     page.goto(args.console + "/console/")
     check(page.url.endswith("/console/sign-in"), "after signing out the overview sends to the sign-in page")
+    thief_page.goto(args.console + "/console/")
+    check(thief_page.url.endswith("/console/sign-in"), "a copy of the signed-out session's cookie is refused")
+    thief.close()
     browser.close()

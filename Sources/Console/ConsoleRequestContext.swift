@@ -4,12 +4,14 @@ import NIOCore
 import Verification
 
 /// What a console request carries: Hummingbird's own, the connection (for the rate limit and the database), and
-/// once `StaffSession` has read the cookie, the staff member and the session's CSRF token.
+/// once `StaffSession` has read the cookie, the staff member, the session's CSRF token and its nonce (what signing
+/// out ends).
 struct ConsoleRequestContext: ConnectionContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
     let eventLoop: any EventLoop
     var session: (member: StaffMember, csrf: String)?
+    var sessionNonce: String?
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -25,7 +25,8 @@ package enum ConsoleServer {
         }
         let clients = ClientIdentification(header: settings.rateLimitClientHeader, trustedHops: settings.rateLimitTrustedProxies)
         let signIn = SignInController(
-            staff: services.staff, sessions: services.consoleSessions, audit: services.consoleAudit, database: database,
+            staff: services.staff, sessions: services.consoleSessions, audit: services.consoleAudit, signOuts: services.consoleSignOuts,
+            database: database,
             rateLimit: settings.authRateLimit.map {
                 RateLimitMiddleware(database: database, scope: "console-sign-in", limit: $0, table: services.tables.rateLimits, clients: clients,
                                     clock: services.clock)
@@ -33,7 +34,7 @@ package enum ConsoleServer {
             language: language, clock: services.clock)
         signIn.addRoutes(to: router)
         let signedIn = router.group().add(middleware: StaffSession(sessions: services.consoleSessions, staff: services.staff,
-                                                                   database: database, language: language))
+                                                                   signOuts: services.consoleSignOuts, database: database, language: language))
         signIn.addSignedInRoutes(to: signedIn)
         ConsoleController(database: database, jobs: services.jobQueue, activity: services.mailActivity, history: services.addressHistory,
                           retries: services.deadMailRetry, suppressions: services.suppressions, audit: services.consoleAudit,

@@ -10,6 +10,7 @@ struct SignInController {
     let staff: StaffDirectory
     let sessions: ConsoleSessions
     let audit: ConsoleAudit
+    let signOuts: ConsoleSignOuts
     let database: RequestDatabase
     let rateLimit: RateLimitMiddleware<ConsoleRequestContext>?
     let language: MailLanguage
@@ -68,7 +69,9 @@ struct SignInController {
     }
 
     @Sendable func signOut(request: Request, context: ConsoleRequestContext) async throws -> Response {
-        if let member = context.session?.member {
+        if let member = context.session?.member, let nonce = context.sessionNonce {
+            // Ended here, not only in this browser: a copy of the cookie stops working too.
+            try await signOuts.signOut(nonce: nonce, at: clock(), on: database(context))
             try await audit.record(member, action: "sign-out", target: "", at: clock(), on: database(context))
             context.logger.notice("console sign-out", metadata: ["actor": "\(member.username)"])
         }

@@ -2,21 +2,24 @@ import API
 import Hummingbird
 import Verification
 
-/// Lets a request through only with a session cookie this service signed (with `SECRET_KEY`), unexpired, for an
-/// account that is staff now; a page asked for without one is sent to the sign-in page, a form refused with 403.
-/// A form must also carry the session's CSRF token (403 without it).
+/// Lets a request through only with a session cookie this service signed (with `SECRET_KEY`), unexpired, not
+/// signed out, for an account that is staff now; a page asked for without one is sent to the sign-in page, a form
+/// refused with 403. A form must also carry the session's CSRF token (403 without it).
 struct StaffSession: RouterMiddleware {
     typealias Context = ConsoleRequestContext
 
     let sessions: ConsoleSessions
     let staff: StaffDirectory
+    let signOuts: ConsoleSignOuts
     let database: RequestDatabase
     let language: MailLanguage
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let claims = request.cookies[ConsoleAnswers.sessionCookie].flatMap { sessions.claims(in: $0.value) }
-        let member = if let claims { try await staff.member(id: claims.userID, on: database(context)) } else { StaffMember?.none }
+        let database = database(context)
+        var claims = request.cookies[ConsoleAnswers.sessionCookie].flatMap { sessions.claims(in: $0.value) }
+        if let nonce = claims?.nonce, try await signOuts.isSignedOut(nonce: nonce, on: database) { claims = nil }
+        let member = if let claims { try await staff.member(id: claims.userID, on: database) } else { StaffMember?.none }
         guard let claims, let member else {
             if request.method == .get || request.method == .head { return ConsoleAnswers.redirect("/console/sign-in") }
             return refused(request)
@@ -30,6 +33,7 @@ struct StaffSession: RouterMiddleware {
             }
         }
         context.session = (member, sessions.csrfToken(nonce: claims.nonce))
+        context.sessionNonce = claims.nonce
         return try await next(request, context)
     }
 

@@ -54,6 +54,7 @@ package struct AppServices: Sendable {
     package let staff: StaffDirectory
     package let consoleSessions: ConsoleSessions
     package let consoleAudit: ConsoleAudit
+    package let consoleSignOuts: ConsoleSignOuts
     package let mailActivity: MailActivity
     /// What `meiduo mail status` and the console's address page show.
     package let addressHistory: AddressHistory
@@ -93,6 +94,7 @@ package struct AppServices: Sendable {
         staff = StaffDirectory(accounts: accounts, passwordSignIn: passwordSignIn)
         consoleSessions = ConsoleSessions(settings: settings, clock: clock)
         consoleAudit = ConsoleAudit(table: tables.consoleAudit)
+        consoleSignOuts = ConsoleSignOuts(table: tables.consoleSignOuts)
         mailActivity = MailActivity(tables: tables, linkOpens: linkOpens)
         bounceAddress = settings.bounces.address.flatMap { BounceAddress(base: $0, secrets: [settings.secretKey] + settings.secretKeyFallbacks) }
         var queueConfiguration = settings.queue.queue

@@ -131,6 +131,36 @@ struct ConsoleTests {
         }
     }
 
+    /// Signing out ends the session on the server: a copy of the cookie taken before is sent to the sign-in page.
+    @Test func aSignedOutSessionsCookieNoLongerWorksAnywhere() async throws {
+        try await withMeiduo { app in
+            let username = uniqueUsername("staff")
+            let account = try await APIClient(app: app).register(username, password: "password123")
+            #expect(try await app.services.staff.setStaff(true, username: username, on: app.db))
+            let sessions = app.services.consoleSessions
+            let cookie = sessions.cookie(for: StaffMember(id: account.id, username: username))
+            let nonce = try #require(sessions.claims(in: cookie)?.nonce)
+            let router = ConsoleServer.router(services: app.services, database: app.databases.perRequest(pooler: .none))
+            try await Application(router: router).test(.live) { client in
+                let withCookie: HTTPFields = [.cookie: "meiduo_console=\(cookie)"]
+                #expect(try await client.execute(uri: "/console/", method: .get, headers: withCookie).status == .ok)
+                var form = withCookie
+                form[.contentType] = "application/x-www-form-urlencoded"
+                let signedOut = try await client.execute(uri: "/console/sign-out", method: .post, headers: form,
+                                                         body: ByteBuffer(string: "csrf=\(sessions.csrfToken(nonce: nonce))"))
+                #expect(signedOut.status == .seeOther && signedOut.headers[.location] == "/console/sign-in")
+                let copy = try await client.execute(uri: "/console/", method: .get, headers: withCookie)
+                #expect(copy.status == .seeOther && copy.headers[.location] == "/console/sign-in", "the cookie still opened the console")
+                let retry = try await client.execute(uri: "/console/dead/retry", method: .post, headers: form,
+                                                     body: ByteBuffer(string: "csrf=\(sessions.csrfToken(nonce: nonce))&job=all"))
+                #expect(retry.status == .forbidden, "the cookie still posted a form")
+                let fresh = sessions.cookie(for: StaffMember(id: account.id, username: username))
+                let page = try await client.execute(uri: "/console/", method: .get, headers: [.cookie: "meiduo_console=\(fresh)"])
+                #expect(page.status == .ok, "a new sign-in is not affected")
+            }
+        }
+    }
+
     @Test func aSignInGetsASecureCookieBehindHTTPSAndIsRateLimitedAsTheAPIs() async throws {
         try await withMeiduo({ $0.authRateLimit = RateLimit(requests: 2, seconds: 60) }) { app in
             let username = uniqueUsername("staff")

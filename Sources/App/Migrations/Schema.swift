@@ -8,10 +8,12 @@ enum Schema {
         case .own:
             [CreateUser(), CreateJobsAndQueuedAt(), OrderClaimIndex(), CreateRateLimits(), CreateJobLeaders(), CreateVerificationRecipients(),
              CreateVerificationCodes(), CreateRevertsUsed(), CreateDeliveryTables(tables: OwnAccounts.tables),
-             CreateProviderEvents(tables: OwnAccounts.tables), AddAccountSafeguards(accounts: .own), AddConsole(accounts: .own)]
+             CreateProviderEvents(tables: OwnAccounts.tables), AddAccountSafeguards(accounts: .own), AddConsole(accounts: .own),
+             CreateConsoleSignOuts(tables: OwnAccounts.tables)]
         case .django:
             [CreateShopTables(), CreateDeliveryTables(tables: DjangoAccounts.tables), CreateProviderEvents(tables: DjangoAccounts.tables),
-             AddAccountSafeguards(accounts: .django), AddConsole(accounts: .django)]
+             AddAccountSafeguards(accounts: .django), AddConsole(accounts: .django),
+             CreateConsoleSignOuts(tables: DjangoAccounts.tables)]
         }
     }
 

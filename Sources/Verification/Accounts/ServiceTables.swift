@@ -25,6 +25,8 @@ package struct ServiceTables: Sendable {
     package var webhookTokens: String { prefix + "webhook_tokens" }
     /// Every action taken in the operator's console: who, what, when.
     package var consoleAudit: String { prefix + "console_audit" }
+    /// Console sessions ended by signing out, until they would have expired (`ConsoleSignOuts`).
+    package var consoleSignOuts: String { prefix + "console_sign_outs" }
     /// Each verification link opened, once (`LinkOpens`): the funnel's middle step.
     package var linkOpens: String { prefix + "link_opens" }
     /// Per account, when its last verification mail was queued; only where the accounts table is not ours.
