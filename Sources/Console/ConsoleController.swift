@@ -51,8 +51,9 @@ struct ConsoleController {
         let notice = request.uri.queryParameters.get("retried").map { ids in
             "\(layout(request, context).text.retried): " + (ids.isEmpty ? "0" : ids.split(separator: ",").map { "#\($0)" }.joined(separator: ", "))
         }
-        return ConsoleAnswers.page(DeadJobsPage(layout: layout(request, context), jobs: try await jobs.list(state: .dead, limit: 200),
-                                                notice: notice).html)
+        let page = ListPage(request)
+        let (dead, hasOlder) = page.cut(try await jobs.list(state: .dead, limit: page.limit, offset: page.offset))
+        return ConsoleAnswers.page(DeadJobsPage(layout: layout(request, context), jobs: dead, notice: notice, page: page, hasOlder: hasOlder).html)
     }
 
     @Sendable func retry(request: Request, context: ConsoleRequestContext) async throws -> Response {
@@ -71,8 +72,10 @@ struct ConsoleController {
 
     @Sendable func suppressionList(request: Request, context: ConsoleRequestContext) async throws -> Response {
         let notice = request.uri.queryParameters.get("lifted").map { "\(layout(request, context).text.lifted): \($0)" }
-        return ConsoleAnswers.page(SuppressionsPage(layout: layout(request, context),
-                                                    entries: try await suppressions.list(at: clock(), on: database(context)), notice: notice).html)
+        let page = ListPage(request)
+        let (entries, hasOlder) = page.cut(try await suppressions.list(at: clock(), limit: page.limit, offset: page.offset, on: database(context)))
+        return ConsoleAnswers.page(SuppressionsPage(layout: layout(request, context), entries: entries, notice: notice, page: page,
+                                                    hasOlder: hasOlder).html)
     }
 
     @Sendable func lift(request: Request, context: ConsoleRequestContext) async throws -> Response {

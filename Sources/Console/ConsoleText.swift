@@ -43,6 +43,10 @@ struct ConsoleText: Sendable {
     let attempts: String
     let state: String
     let when: String
+    /// "Page N", `%d` the number.
+    let page: String
+    let newerPage: String
+    let olderPage: String
 
     static func forRequest(acceptLanguage: String?, fallback: MailLanguage) -> ConsoleText {
         (MailLanguage.preferred(acceptLanguage: acceptLanguage) ?? fallback) == .en ? .english : .chinese
@@ -59,7 +63,7 @@ struct ConsoleText: Sendable {
         recentActions: "最近的操作", retry: "重试", retryAll: "全部重试", retried: "已重试", lift: "解除", lifted: "已解除停发",
         noDeadJobs: "没有失败的任务。", noSuppressions: "没有停发的地址。", suppressedSince: "停发自", notSuppressed: "未停发",
         noMail: "没有发往该地址的邮件记录。", lastError: "最后的错误", attempts: "尝试次数", state: "状态",
-        when: "时间")
+        when: "时间", page: "第 %d 页", newerPage: "较新的", olderPage: "更早的")
 
     static let english = ConsoleText(
         language: .en, title: "Meiduo mail console", overview: "Overview", deadJobs: "Dead jobs", suppressions: "Suppressions",
@@ -73,5 +77,6 @@ struct ConsoleText: Sendable {
         providerLine: "the line providers enforce", recentActions: "Recent actions", retry: "Retry", retryAll: "Retry all",
         retried: "Retried", lift: "Lift", lifted: "Suppression lifted", noDeadJobs: "No dead jobs.", noSuppressions: "No address is suppressed.",
         suppressedSince: "Suppressed since", notSuppressed: "Not suppressed", noMail: "No mail to this address is recorded.",
-        lastError: "Last error", attempts: "Attempts", state: "State", when: "When")
+        lastError: "Last error", attempts: "Attempts", state: "State", when: "When", page: "Page %d", newerPage: "Newer",
+        olderPage: "Older")
 }

@@ -20,10 +20,12 @@ extension JobQueue {
         return Double(max(0, row?.age ?? 0)) / 1000
     }
 
-    public func list(state: JobState?, limit: Int) async throws -> [JobRecord] {
+    /// The jobs in `state` (all when nil), newest first: `limit` of them after the first `offset`.
+    public func list(state: JobState?, limit: Int, offset: Int = 0) async throws -> [JobRecord] {
         let filter: SQLQueryString = state.map { "WHERE state = \(bind: $0.rawValue)" } ?? ""
-        return try await database.raw("SELECT \(unsafeRaw: JobRecord.columns) FROM \(ident: tables.jobs) \(filter) ORDER BY id DESC LIMIT \(bind: limit)")
-            .all(decoding: JobRecord.self)
+        return try await database.raw("""
+            SELECT \(unsafeRaw: JobRecord.columns) FROM \(ident: tables.jobs) \(filter) ORDER BY id DESC LIMIT \(bind: limit) OFFSET \(bind: offset)
+            """).all(decoding: JobRecord.self)
     }
 
     /// Makes dead jobs available again with a fresh set of attempts; `ids == nil` means every dead job.

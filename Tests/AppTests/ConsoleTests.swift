@@ -131,6 +131,48 @@ struct ConsoleTests {
         }
     }
 
+    /// Long lists come a page at a time, newest first, each page linking to the next older one: 150 dead jobs are
+    /// 100 and 50, 130 suppressions 100 and 30.
+    @Test func deadJobsAndSuppressionsComeAPageAtATime() async throws {
+        try await withMeiduo { app in
+            let username = uniqueUsername("staff")
+            let account = try await APIClient(app: app).register(username, password: "password123")
+            #expect(try await app.services.staff.setStaff(true, username: username, on: app.db))
+            for id in 1...150 {
+                try await app.db.raw("""
+                    INSERT INTO jobs (queue, kind, payload, state, attempt, max_attempts, run_at, last_error, created_at)
+                    VALUES ('default', 'send_verify_email', '{}', 'dead', 10, 10, 0, \(bind: "refused \(id)"), 0)
+                    """).run()
+            }
+            let now = Date()
+            for index in 1...130 {
+                try await app.services.suppressions.suppress(address: "gone\(index)@example.com", status: "5.1.1", detail: "refused", jobID: Int64(index),
+                                                             at: now.addingTimeInterval(Double(index)), on: app.db)
+            }
+            let cookie = app.services.consoleSessions.cookie(for: StaffMember(id: account.id, username: username))
+            let router = ConsoleServer.router(services: app.services, database: app.databases.perRequest(pooler: .none))
+            try await Application(router: router).test(.live) { client in
+                func page(_ uri: String) async throws -> String {
+                    let answer = try await client.execute(uri: uri, method: .get, headers: [.cookie: "meiduo_console=\(cookie)", .acceptLanguage: "en"])
+                    #expect(answer.status == .ok, "\(uri)")
+                    return String(buffer: answer.body)
+                }
+                func count(_ marker: String, in html: String) -> Int { html.components(separatedBy: marker).count - 1 }
+                let first = try await page("/console/dead")
+                #expect(count("<tr data-job=", in: first) == 100 && first.contains("refused 150") && !first.contains("refused 50<"))
+                #expect(first.contains("href=\"/console/dead?page=2\" rel=\"next\"") && !first.contains("rel=\"prev\""))
+                let second = try await page("/console/dead?page=2")
+                #expect(count("<tr data-job=", in: second) == 50 && second.contains("refused 50<") && second.contains("refused 1<"))
+                #expect(second.contains("href=\"/console/dead?page=1\" rel=\"prev\"") && !second.contains("rel=\"next\""))
+                #expect(count("<tr data-job=", in: try await page("/console/dead?page=x")) == 100, "a page that is not a number is the first")
+                let newest = try await page("/console/suppressions")
+                #expect(count("<tr data-address=", in: newest) == 100 && newest.contains("gone130@") && !newest.contains("gone30@"))
+                let oldest = try await page("/console/suppressions?page=2")
+                #expect(count("<tr data-address=", in: oldest) == 30 && oldest.contains("gone30@") && oldest.contains("Page 2"))
+            }
+        }
+    }
+
     /// Signing out ends the session on the server: a copy of the cookie taken before is sent to the sign-in page.
     @Test func aSignedOutSessionsCookieNoLongerWorksAnywhere() async throws {
         try await withMeiduo { app in

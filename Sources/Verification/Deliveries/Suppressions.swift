@@ -70,11 +70,12 @@ package struct Suppressions: Sendable {
         return wanted.map { byAddress[$0] }
     }
 
-    /// The addresses suppressed now, most recent first.
-    package func list(at now: Date, on database: any SQLDatabase) async throws -> [Entry] {
-        try await database.raw("""
+    /// The addresses suppressed now, most recent first: all, or `limit` of them after the first `offset`.
+    package func list(at now: Date, limit: Int? = nil, offset: Int = 0, on database: any SQLDatabase) async throws -> [Entry] {
+        let page: SQLQueryString = limit.map { "LIMIT \(bind: $0) OFFSET \(bind: offset)" } ?? ""
+        return try await database.raw("""
             SELECT \(unsafeRaw: Self.columns) FROM \(ident: table)
-            WHERE \(current(at: now)) ORDER BY bounced_at DESC, address
+            WHERE \(current(at: now)) ORDER BY bounced_at DESC, address \(page)
             """).all(decoding: Entry.self)
     }
 
