@@ -37,7 +37,7 @@ package enum ConsoleServer {
                                                                    signOuts: services.consoleSignOuts, database: database, language: language))
         signIn.addSignedInRoutes(to: signedIn)
         ConsoleController(database: database, jobs: services.jobQueue, activity: services.mailActivity, history: services.addressHistory,
-                          retries: services.deadMailRetry, suppressions: services.suppressions, audit: services.consoleAudit,
+                          retries: services.deadMailRetry, suppressions: services.suppressions, accounts: services.accounts, audit: services.consoleAudit,
                           language: language, clock: services.clock).addRoutes(to: signedIn)
         return router
     }

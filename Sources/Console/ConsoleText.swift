@@ -54,7 +54,7 @@ struct ConsoleText: Sendable {
 
     static let chinese = ConsoleText(
         language: .zhCN, title: "美多邮件控制台", overview: "概览", deadJobs: "失败任务", suppressions: "停发地址", lookUp: "查询",
-        addressPlaceholder: "邮箱地址", signIn: "登录", signOut: "退出", username: "用户名", password: "密码",
+        addressPlaceholder: "邮箱地址或用户名", signIn: "登录", signOut: "退出", username: "用户名", password: "密码",
         badCredentials: "用户名或密码错误。", notStaff: "该账户不是工作人员，不能使用控制台。",
         forbiddenForm: "表单已失效（缺少或错误的 CSRF 令牌）：请返回页面重新提交。",
         jobs: "任务", oldestWaiting: "最早等待的任务已等待", none: "无", mailsPerHour: "近 24 小时每小时的邮件（按投递状态）",
@@ -67,7 +67,7 @@ struct ConsoleText: Sendable {
 
     static let english = ConsoleText(
         language: .en, title: "Meiduo mail console", overview: "Overview", deadJobs: "Dead jobs", suppressions: "Suppressions",
-        lookUp: "Look up", addressPlaceholder: "email address", signIn: "Sign in", signOut: "Sign out", username: "Username",
+        lookUp: "Look up", addressPlaceholder: "email address or username", signIn: "Sign in", signOut: "Sign out", username: "Username",
         password: "Password", badCredentials: "Wrong username or password.", notStaff: "This account is not staff: it cannot use the console.",
         forbiddenForm: "This form has expired (its CSRF token is missing or wrong): go back and send it again.",
         jobs: "Jobs", oldestWaiting: "The oldest waiting job has waited", none: "none",

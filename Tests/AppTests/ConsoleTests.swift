@@ -173,6 +173,29 @@ struct ConsoleTests {
         }
     }
 
+    /// The look-up box takes a username too: it leads to the address the account has now.
+    @Test func theLookUpFindsAnAddressByTheAccountsUsername() async throws {
+        try await withMeiduo { app in
+            let username = uniqueUsername("staff")
+            let account = try await APIClient(app: app).register(username, password: "password123")
+            #expect(try await app.services.staff.setStaff(true, username: username, on: app.db))
+            let customer = uniqueUsername("buyer")
+            let other = try await APIClient(app: app).register(customer, password: "password123")
+            try await app.db.raw("UPDATE users SET email = 'Customer+Shop@example.com' WHERE id = \(bind: other.id)").run()
+            let cookie = app.services.consoleSessions.cookie(for: StaffMember(id: account.id, username: username))
+            let router = ConsoleServer.router(services: app.services, database: app.databases.perRequest(pooler: .none))
+            try await Application(router: router).test(.live) { client in
+                let headers: HTTPFields = [.cookie: "meiduo_console=\(cookie)"]
+                let found = try await client.execute(uri: "/console/address?email=\(customer)", method: .get, headers: headers)
+                #expect(found.status == .seeOther && found.headers[.location]?.removingPercentEncoding == "/console/address?email=Customer+Shop@example.com")
+                let unknown = try await client.execute(uri: "/console/address?email=nobody-by-that-name", method: .get, headers: headers)
+                #expect(unknown.status == .ok, "a name no account has is looked up as given")
+                let address = try await client.execute(uri: "/console/address?email=customer%2Bshop%40example.com", method: .get, headers: headers)
+                #expect(address.status == .ok && String(buffer: address.body).contains("customer+shop@example.com"))
+            }
+        }
+    }
+
     /// Signing out ends the session on the server: a copy of the cookie taken before is sent to the sign-in page.
     @Test func aSignedOutSessionsCookieNoLongerWorksAnywhere() async throws {
         try await withMeiduo { app in

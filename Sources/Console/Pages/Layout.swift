@@ -13,7 +13,7 @@ struct Layout {
             nav = """
             <nav><a href="/console/">\(text.overview)</a> <a href="/console/dead">\(text.deadJobs)</a> \
             <a href="/console/suppressions">\(text.suppressions)</a>
-            <form method="get" action="/console/address" class="inline"><input type="email" name="email" required \
+            <form method="get" action="/console/address" class="inline"><input type="search" name="email" required \
             placeholder="\(text.addressPlaceholder)" aria-label="\(text.addressPlaceholder)"><button>\(text.lookUp)</button></form>
             <form method="post" action="/console/sign-out" class="inline">\(csrfField(session.csrf))\
             <button>\(text.signOut) (\(escaped(session.member.username)))</button></form></nav>

@@ -104,6 +104,13 @@ package enum AccountAddress {
         return try await current() == true ? .activated : .addressReplaced
     }
 
+    /// The address account `username` has now (empty when it has none); nil when there is no such account.
+    package static func email(ofUsername username: String, in accounts: any AccountTable.Type,
+                              on database: any SQLDatabase) async throws -> String? {
+        try await database.raw("SELECT email FROM \(ident: accounts.name) WHERE username = \(bind: username)")
+            .first()?.decode(column: "email", as: String.self)
+    }
+
     /// Whether the account's address, if it is still `email`, is verified; nil when it is not.
     package static func isActive<Accounts: AccountTable>(userID: Int64, email: String, in accounts: Accounts.Type,
                                                  on database: any SQLDatabase) async throws -> Bool? {
