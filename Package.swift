@@ -228,6 +228,8 @@ let package = Package(
             .product(name: "SQLKit", package: "sql-kit"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "AsyncKit", package: "async-kit"),
         ]),
         .testTarget(name: "AppTests", dependencies: [
             "App", "API", "Verification", "TestSupport", "JobQueue", "SMTPClient", "SMTPServer", "Bounces", "SignedToken", "PythonJSON", "MeiduoTokens",

@@ -2,6 +2,7 @@ import Foundation
 import JobQueue
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
 import SQLiteKit
 import SQLKit
 import TestSupport
@@ -33,9 +34,9 @@ final class TestDatabase: Sendable {
             closers.withLockedValue { $0.append { try? await connection.close() } }
             return connection.sql()
         }
-        let connection = try await SQLiteConnection.open(storage: .file(path: sqlitePath), logger: Logger(label: "test.sqlite"))
-        closers.withLockedValue { $0.append { try? await connection.close() } }
-        return connection.sql()
+        let connection = LentSQLiteConnection(path: sqlitePath, on: MultiThreadedEventLoopGroup.singleton.any())
+        closers.withLockedValue { $0.append { await connection.close() } }
+        return connection
     }
 
     func close() async {
