@@ -43,11 +43,12 @@ struct ConsoleController {
     /// The look-up box takes an address, or an account's username (then the address the account has now).
     @Sendable func address(request: Request, context: ConsoleRequestContext) async throws -> Response {
         let given = (request.uri.queryParameters.get("email") ?? "").trimmingCharacters(in: .whitespaces)
-        if EmailAddress.canonical(given) == nil, !given.isEmpty,
+        let canonical = EmailAddress.canonical(given)
+        if canonical == nil, !given.isEmpty,
            let email = try await AccountAddress.email(ofUsername: given, in: accounts, on: database(context)), !email.isEmpty {
             return ConsoleAnswers.redirect("/console/address?email=\(queryValue(email))")
         }
-        let address = EmailAddress.canonical(given) ?? given
+        let address = canonical ?? given
         let (mails, suppression) = try await history.of(address: address, at: clock(), rawLimit: 64 * 1024, on: database(context))
         return ConsoleAnswers.page(AddressPage(layout: layout(request, context), address: address.lowercased(), mails: mails,
                                                suppression: suppression).html)

@@ -10,8 +10,10 @@ struct ConsoleRequestContext: ConnectionContext {
     var coreContext: CoreRequestContextStorage
     let remoteAddress: SocketAddress?
     let eventLoop: any EventLoop
-    var session: (member: StaffMember, csrf: String)?
-    var sessionNonce: String?
+    var session: Session?
+
+    /// The staff member signed in, the session's CSRF token, and the session's nonce.
+    typealias Session = (member: StaffMember, csrf: String, nonce: String)
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

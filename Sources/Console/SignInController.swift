@@ -69,11 +69,11 @@ struct SignInController {
     }
 
     @Sendable func signOut(request: Request, context: ConsoleRequestContext) async throws -> Response {
-        if let member = context.session?.member, let nonce = context.sessionNonce {
+        if let session = context.session {
             // Ended here, not only in this browser: a copy of the cookie stops working too.
-            try await signOuts.signOut(nonce: nonce, at: clock(), on: database(context))
-            try await audit.record(member, action: "sign-out", target: "", at: clock(), on: database(context))
-            context.logger.notice("console sign-out", metadata: ["actor": "\(member.username)"])
+            try await signOuts.signOut(nonce: session.nonce, at: clock(), on: database(context))
+            try await audit.record(session.member, action: "sign-out", target: "", at: clock(), on: database(context))
+            context.logger.notice("console sign-out", metadata: ["actor": "\(session.member.username)"])
         }
         var response = ConsoleAnswers.redirect("/console/sign-in")
         response.setCookie(ConsoleAnswers.cookie(ConsoleAnswers.sessionCookie, "", maxAge: 0, request: request))

@@ -32,8 +32,7 @@ struct StaffSession: RouterMiddleware {
                 return refused(request)
             }
         }
-        context.session = (member, sessions.csrfToken(nonce: claims.nonce))
-        context.sessionNonce = claims.nonce
+        context.session = (member, sessions.csrfToken(nonce: claims.nonce), claims.nonce)
         return try await next(request, context)
     }
 

@@ -5,7 +5,7 @@ import Verification
 struct Layout {
     let text: ConsoleText
     /// The signed-in staff member and the session's CSRF token; nil on the sign-in page.
-    let session: (member: StaffMember, csrf: String)?
+    let session: ConsoleRequestContext.Session?
 
     func page(_ title: String, _ body: String) -> String {
         var nav = ""
